@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// ctperf — open CT perfusion node. Targets follow the pipeline:
+//   CDCMTK (C++ shim) -> DICOM (read, group, write) -> Imaging (value types)
+//   -> Outputs (NIfTI, JSON) -> Phantom (synthetic studies) -> ctperf (CLI)
+import PackageDescription
+
+let dcmtkLibraries = ["cmr", "dcmsr", "dcmnet", "dcmtls", "dcmjpls", "dcmjpeg", "ijg8", "ijg12", "ijg16",
+                      "dcmimage", "dcmimgle", "dcmdata", "oflog", "ofstd"]
+
+let package = Package(
+    name: "ctperf",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ctperf", targets: ["ctperf"]),
+    ],
+    targets: [
+        // The only code that includes DCMTK. Plain-C header in include/.
+        .target(
+            name: "CDCMTK",
+            path: "Sources/CDCMTK",
+            cxxSettings: [.unsafeFlags(["-fno-strict-aliasing"])],
+            linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) }
+        ),
+        // zlib for .nii.gz (Debian's zlib1g-dev).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Pure value types: grids, affines (LPS/RAS), 4D volumes.
+        .target(name: "Imaging"),
+        // Swift API over the shim: tags, pixels, acquisition grouping, writing.
+        .target(name: "DICOM", dependencies: ["CDCMTK", "Imaging"]),
+        // NIfTI-1 and JSON outputs.
+        .target(name: "Outputs", dependencies: ["Imaging", "CZlib"]),
+        // Synthetic CT perfusion studies with ground truth.
+        .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"]),
+        // Executables: argument parsing and wiring only.
+        .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom"]),
+        .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom"]),
+
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Imaging", "Phantom"]),
+        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging"]),
+        .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Imaging"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)
