@@ -1,0 +1,51 @@
+import DICOM
+import Foundation
+
+let version = "0.1.0"
+
+let usage = """
+ctperf \(version) — open CT perfusion analysis for acute stroke (research use, not a medical device)
+
+usage: ctperf COMMAND [options]
+
+commands:
+  inspect DIR      list the acquisitions in a DICOM folder: perfusion or not, complete or not, and why
+  phantom --out D  write a synthetic CT perfusion study with its ground truth
+  help [COMMAND]   show help (also: ctperf COMMAND --help)
+  --version        print the version
+
+exit codes:
+\(ExitCode.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
+"""
+
+func runCLI(_ argv: [String]) -> Int32 {
+    guard let command = argv.first else {
+        FileHandle.standardError.write(Data((usage + "\n").utf8))
+        return ExitCode.usage.rawValue
+    }
+    let rest = Array(argv.dropFirst())
+    do {
+        switch command {
+        case "inspect": try InspectCommand.run(rest)
+        case "phantom": try PhantomCommand.run(rest)
+        case "--version", "version": print("ctperf \(version)")
+        case "help", "--help", "-h":
+            switch rest.first {
+            case "inspect": print(InspectCommand.help)
+            case "phantom": print(PhantomCommand.help)
+            default: print(usage)
+            }
+        default:
+            throw CLIError(.usage, "unknown command '\(command)'\n\n\(usage)")
+        }
+        return ExitCode.success.rawValue
+    } catch let e as CLIError {
+        FileHandle.standardError.write(Data("ctperf: \(e.message)\n".utf8))
+        return e.code.rawValue
+    } catch {
+        FileHandle.standardError.write(Data("ctperf: \(error)\n".utf8))
+        return ExitCode.analysisFailed.rawValue
+    }
+}
+
+exit(runCLI(Array(CommandLine.arguments.dropFirst())))
