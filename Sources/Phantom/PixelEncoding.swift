@@ -16,14 +16,19 @@ struct PixelEncoding: Sendable {
         }
     }
 
-    /// Clamp rendered HU to the range every layout can store; this is what the files hold.
-    static func clampHU(_ hu: [Int16]) -> [Int16] {
-        hu.map { min(max($0, huRange.lowerBound), huRange.upperBound) }
-    }
+    static func clampHU(_ hu: [Int16]) -> [Int16] { PhantomHU.clamped(hu) }
 
     /// Stored 16-bit words for clamped HU values.
     func encode(_ hu: ArraySlice<Int16>) -> [UInt16] {
         let offset = Int32(-intercept)
         return hu.map { UInt16(bitPattern: Int16(truncatingIfNeeded: Int32($0) + offset)) }
+    }
+}
+
+/// The HU the phantom's files hold for a rendered frame.
+public enum PhantomHU {
+    /// Rendered HU clamped to the range every layout can store (-1024...3071).
+    public static func clamped(_ hu: [Int16]) -> [Int16] {
+        hu.map { min(max($0, PixelEncoding.huRange.lowerBound), PixelEncoding.huRange.upperBound) }
     }
 }
