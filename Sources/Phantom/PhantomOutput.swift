@@ -17,7 +17,7 @@ public enum PhantomOutput {
         spec.scenario = request.phantomCase.scenario
         if request.phantomCase == .tilt { spec.gantryTiltDegrees = 15 }
         if request.phantomCase == .incomplete && request.layout == .enhanced {
-            throw PhantomError(description: "the incomplete case needs a single-frame layout (siemens, ge, philips or canon)")
+            throw PhantomError("the incomplete case needs a single-frame layout (siemens, ge, philips or canon)")
         }
         return try PhantomModel(spec: spec)
     }

@@ -155,7 +155,7 @@ struct DynamicPlan: Sendable {
     /// Incomplete case: the last 3 time points of the upper half of the slices never arrived.
     func removeLateFrames(dicomDir: String) throws -> Int {
         guard request.layout != .enhanced else {
-            throw PhantomError(description: "the incomplete case needs a single-frame layout (siemens, ge, philips or canon)")
+            throw PhantomError("the incomplete case needs a single-frame layout (siemens, ge, philips or canon)")
         }
         var removed = 0
         for t in max(0, nt - 3)..<nt {

@@ -21,7 +21,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func peakRSSMB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 
@@ -52,7 +52,7 @@ for syntax in syntaxes {
     let mb = Double(bytes) / 1e6
 
     // Raw: read every file completely, same thread count as the loader.
-    let raw = try seconds {
+    let raw = seconds {
         let sizes: [Int] = parallelMap(files.count, threads: threads) { i in
             (try? Data(contentsOf: URL(fileURLWithPath: files[i])).count) ?? 0
         }
