@@ -8,6 +8,7 @@
 #include "dcmtk/dcmjpls/djencode.h"
 #include "dcmtk/dcmdata/dcrleerg.h"
 #include "dcmtk/oflog/oflog.h"
+#include "dcmtk/dcmdata/dcistrmf.h"
 
 #include "cdcmtk.h"
 #include "shim_common.hpp"
@@ -57,10 +58,39 @@ int cdcm_open(const char *path, cdcm_file **out, char *err, size_t errlen) {
         std::string why;
         if (!looksLikeDicom(path, why)) { cdcm::setError(err, errlen, why); return CDCM_ERROR; }
         auto *f = new cdcm_file();
-        // Default max read length (4 KiB): larger values such as Pixel Data load on access.
-        OFCondition c = f->format.loadFile(path, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+        // Read through our own stream (not loadFile) so that a file which ends before its last
+        // element is complete is reported as truncated instead of silently read in part.
+        // Values longer than DCM_MaxReadLength (4 KiB), such as Pixel Data, load on access.
+        DcmInputFileStream stream(path);
+        if (stream.status().bad()) {
+            cdcm::setError(err, errlen, std::string("cannot open file: ") + stream.status().text());
+            delete f;
+            return CDCM_ERROR;
+        }
+        f->format.transferInit();
+        OFCondition c = f->format.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+        f->format.transferEnd();
+        if (c == EC_StreamNotifyClient) {
+            cdcm::setError(err, errlen, "unreadable DICOM: file truncated (it ends inside an element)");
+            delete f;
+            return CDCM_ERROR;
+        }
         if (c.bad()) {
             cdcm::setError(err, errlen, std::string("unreadable DICOM: ") + c.text());
+            delete f;
+            return CDCM_ERROR;
+        }
+        // DCMTK accepts a file cut inside an element value when the element header was read.
+        // The encoded length of what was parsed (explicit lengths, so never more than the real
+        // encoding) cannot exceed the file's size unless the file is truncated.
+        const Uint32 fileSize = static_cast<Uint32>(OFStandard::getFileSize(path));
+        DcmMetaInfo *meta = f->format.getMetaInfo();
+        DcmDataset *ds = f->format.getDataset();
+        const Uint32 metaBytes = meta->card() > 0 ? meta->calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength) : 0; // includes the 132-byte preamble
+        const Uint32 dataBytes = ds->calcElementLength(ds->getOriginalXfer(), EET_ExplicitLength);
+        if (static_cast<unsigned long long>(metaBytes) + dataBytes > fileSize) {
+            cdcm::setError(err, errlen, "unreadable DICOM: file truncated (" + std::to_string(fileSize) + " bytes, its elements need " +
+                                        std::to_string(metaBytes + dataBytes) + ")");
             delete f;
             return CDCM_ERROR;
         }

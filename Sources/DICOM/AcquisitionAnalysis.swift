@@ -8,24 +8,21 @@ extension AcquisitionGrouper {
         guard a.layout != .other, let normal = a.sliceNormalLPS else { return a }
 
         // Every frame with its position along the normal and its time.
-        var refs: [(ref: FrameRef, d: Double, time: Double, perImage: Bool)] = []
+        var refs: [(ref: FrameRef, d: Double, time: Double)] = []
         var sources = Set<FrameTimeSource>()
         for i in a.instanceIndices {
             for f in instances[i].frames {
-                refs.append((FrameRef(instance: i, frame: f.frameIndex), f.positionLPS.dot(normal), f.time, f.datePerImage))
+                refs.append((FrameRef(instance: i, frame: f.frameIndex), f.positionLPS.dot(normal), f.time))
                 sources.insert(f.timeSource)
             }
         }
         a.timeSources = sources.sorted { $0.rawValue < $1.rawValue }
 
-        // Midnight: times whose date is not per image (or absent) wrap at 24:00. If the
-        // acquisition seems to span more than 12 h, the early-morning times belong to the next day.
-        if let lo = refs.map(\.time).min(), let hi = refs.map(\.time).max(), hi - lo > 43_200,
-           refs.contains(where: { !$0.perImage }) {
-            for n in refs.indices where !refs[n].perImage {
-                let tod = refs[n].time - (refs[n].time / 86_400).rounded(.down) * 86_400
-                if tod < 43_200 { refs[n].time += 86_400; a.crossesMidnight = true }
-            }
+        // Midnight: one acquisition never spans 12 h, so a larger span means the clock wrapped
+        // at 24:00 while the date stayed (a series/study date, or a date not advanced by the
+        // scanner). The early-morning times belong to the next day.
+        if let lo = refs.map(\.time).min(), let hi = refs.map(\.time).max(), hi - lo > 43_200 {
+            for n in refs.indices where refs[n].time < hi - 43_200 { refs[n].time += 86_400 }
         }
         if let lo = refs.map(\.time).min(), let hi = refs.map(\.time).max(),
            Int((lo / 86_400).rounded(.down)) != Int((hi / 86_400).rounded(.down)) {

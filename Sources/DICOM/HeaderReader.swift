@@ -14,20 +14,23 @@ extension InstanceHeader {
         if file.itemCount(Tags.directoryRecordSequence) > 0 || file.string(Tags.firstDirectoryRecordOffset) != nil {
             throw DICOMError(.unsupported, "DICOMDIR (a media directory index), not an image")
         }
+        // Missing identifying attributes usually mean a header cut short (DCMTK keeps the
+        // elements read before the end of a truncated file) or a non-conformant writer.
+        let hint = " (file truncated or not written by a conformant DICOM application?)"
         guard let sopClass = file.string(Tags.sopClassUID) else {
-            throw DICOMError(.missingAttribute, "no SOPClassUID (0008,0016): not a usable DICOM instance")
+            throw DICOMError(.missingAttribute, "no SOPClassUID (0008,0016)" + hint)
         }
         guard let sop = file.string(Tags.sopInstanceUID) else {
-            throw DICOMError(.missingAttribute, "no SOPInstanceUID (0008,0018)")
+            throw DICOMError(.missingAttribute, "no SOPInstanceUID (0008,0018)" + hint)
         }
         for (name, uid) in [("SOPInstanceUID", sop), ("SOPClassUID", sopClass)] where !UID.isValid(uid) {
             throw DICOMError(.inconsistent, "invalid \(name) '\(uid)' (a UID is digits and dots, at most 64 characters)")
         }
         guard let study = file.string(Tags.studyInstanceUID), UID.isValid(study) else {
-            throw DICOMError(.missingAttribute, "no valid StudyInstanceUID (0020,000D)")
+            throw DICOMError(.missingAttribute, "no valid StudyInstanceUID (0020,000D)" + hint)
         }
         guard let series = file.string(Tags.seriesInstanceUID), UID.isValid(series) else {
-            throw DICOMError(.missingAttribute, "no valid SeriesInstanceUID (0020,000E)")
+            throw DICOMError(.missingAttribute, "no valid SeriesInstanceUID (0020,000E)" + hint)
         }
         let ts = file.transferSyntaxUID
         let rows = file.int(Tags.rows) ?? 0
@@ -84,36 +87,36 @@ extension InstanceHeader {
         guard let ps = f.doubles(Tags.pixelSpacing), ps.count == 2, ps[0] > 0, ps[1] > 0 else {
             throw DICOMError(.missingAttribute, "no valid PixelSpacing (0028,0030)")
         }
-        guard let (time, source, perImage) = frameTime(f, frameDateTime: nil) else {
+        guard let (time, source) = frameTime(f, frameDateTime: nil) else {
             throw DICOMError(.missingAttribute, "no acquisition time: none of AcquisitionDateTime (0008,002A), AcquisitionTime (0008,0032) or ContentTime (0008,0033)")
         }
         return FrameHeader(frameIndex: 0, positionLPS: Vector3(ipp), orientation: iop, pixelSpacing: ps,
-                           time: time, timeSource: source, datePerImage: perImage,
+                           time: time, timeSource: source,
                            rescaleSlope: f.double(Tags.rescaleSlope) ?? 1, rescaleIntercept: f.double(Tags.rescaleIntercept) ?? 0,
                            original: (f.strings(Tags.imageType).first?.uppercased() ?? "ORIGINAL") == "ORIGINAL")
     }
 
-    /// Time of a frame by DESIGN.md section 4 precedence. `perImage` is false when the date
-    /// came from the series/study or was missing.
-    private static func frameTime(_ f: DicomFile, frameDateTime: String?) -> (Double, FrameTimeSource, Bool)? {
+    /// Time of a frame by DESIGN.md section 4 precedence. When the image has no date of its own
+    /// the series or study date is used (midnight wraps are undone by the grouper).
+    private static func frameTime(_ f: DicomFile, frameDateTime: String?) -> (Double, FrameTimeSource)? {
         if let dt = frameDateTime, let s = DicomDateTime.seconds(dateTime: dt) {
-            return (s, .frameAcquisitionDateTime, true)
+            return (s, .frameAcquisitionDateTime)
         }
         if let dt = f.string(Tags.acquisitionDateTime), let s = DicomDateTime.seconds(dateTime: dt) {
-            return (s, .acquisitionDateTime, true)
+            return (s, .acquisitionDateTime)
         }
         let fallbackDay = (f.string(Tags.seriesDate) ?? f.string(Tags.studyDate)).flatMap { DicomDateTime.days(date: $0) }
         if let tm = f.string(Tags.acquisitionTime), let tod = DicomDateTime.secondsOfDay(time: tm) {
             if let d = f.string(Tags.acquisitionDate).flatMap({ DicomDateTime.days(date: $0) }) {
-                return (Double(d) * 86400 + tod, .acquisitionDateAndTime, true)
+                return (Double(d) * 86400 + tod, .acquisitionDateAndTime)
             }
-            return (Double(fallbackDay ?? 0) * 86400 + tod, .acquisitionDateAndTime, false)
+            return (Double(fallbackDay ?? 0) * 86400 + tod, .acquisitionDateAndTime)
         }
         if let tm = f.string(Tags.contentTime), let tod = DicomDateTime.secondsOfDay(time: tm) {
             if let d = f.string(Tags.contentDate).flatMap({ DicomDateTime.days(date: $0) }) {
-                return (Double(d) * 86400 + tod, .contentDateAndTime, true)
+                return (Double(d) * 86400 + tod, .contentDateAndTime)
             }
-            return (Double(fallbackDay ?? 0) * 86400 + tod, .contentDateAndTime, false)
+            return (Double(fallbackDay ?? 0) * 86400 + tod, .contentDateAndTime)
         }
         return nil
     }
@@ -149,14 +152,14 @@ extension InstanceHeader {
             }
             let frameDT = text(i, Tags.frameContentSequence, Tags.frameAcquisitionDateTime)
                 ?? text(i, Tags.frameContentSequence, Tags.frameReferenceDateTime)
-            guard let (time, source, perImage) = frameTime(f, frameDateTime: frameDT) else {
+            guard let (time, source) = frameTime(f, frameDateTime: frameDT) else {
                 throw DICOMError(.missingAttribute, "Enhanced CT frame \(i + 1): no FrameAcquisitionDateTime (0018,9074) and no AcquisitionDateTime")
             }
             let frameType = text(i, Tags.ctImageFrameTypeSequence, Tags.frameType)?
                 .split(separator: "\\").first.map { $0.uppercased() } ?? "ORIGINAL"
             frames.append(FrameHeader(
                 frameIndex: i, positionLPS: Vector3(ipp), orientation: iop, pixelSpacing: ps,
-                time: time, timeSource: source, datePerImage: perImage,
+                time: time, timeSource: source,
                 rescaleSlope: value(i, Tags.pixelValueTransformationSequence, Tags.rescaleSlope)?.first ?? f.double(Tags.rescaleSlope) ?? 1,
                 rescaleIntercept: value(i, Tags.pixelValueTransformationSequence, Tags.rescaleIntercept)?.first ?? f.double(Tags.rescaleIntercept) ?? 0,
                 original: frameType == "ORIGINAL"))

@@ -17,9 +17,6 @@ public struct FrameHeader: Sendable {
     public var pixelSpacing: [Double]          // (row spacing, column spacing), mm
     public var time: Double                    // s since 1970 on the scanner's clock
     public var timeSource: FrameTimeSource
-    /// False when the date part came from a series/study-level date, or was absent: such times
-    /// may need unwrapping across midnight.
-    public var datePerImage: Bool
     public var rescaleSlope: Double
     public var rescaleIntercept: Double
     public var original: Bool                  // ImageType/FrameType value 1 is ORIGINAL

@@ -55,15 +55,16 @@ struct EnhancedCTWriter {
         try ds.put(Tags.highBit, String(plan.encoding.bitsStored - 1))
         try ds.put(Tags.pixelRepresentation, plan.encoding.signed ? "1" : "0")
 
-        // Multi-frame Dimension: temporal position, then position in the stack.
+        // Multi-frame Dimension: stack, position in the stack, temporal position (the order
+        // Philips uses and dcm2niix expects; frames are stored time point by time point).
         let dimensionUID = identity.uid("dimension-organization")
         try ds.appendItem(Tags.dimensionOrganizationSequence).put(Tags.dimensionOrganizationUID, dimensionUID)
         try ds.put(Tag(0x0020, 0x9311), "3D_TEMPORAL")                           // DimensionOrganizationType
-        for pointer in [Tags.temporalPositionIndex, Tags.inStackPositionNumber] {
+        for pointer in [Tags.stackID, Tags.inStackPositionNumber, Tags.temporalPositionIndex] {
             let d = try ds.appendItem(Tags.dimensionIndexSequence)
             try d.put(Tags.dimensionOrganizationUID, dimensionUID)
-            try d.put(Tags.dimensionIndexPointer, String(format: "%04X\\%04X", pointer.group, pointer.element))
-            try d.put(Tags.functionalGroupPointer, String(format: "%04X\\%04X", Tags.frameContentSequence.group, Tags.frameContentSequence.element))
+            try d.put(Tags.dimensionIndexPointer, String(format: "(%04X,%04X)", pointer.group, pointer.element))
+            try d.put(Tags.functionalGroupPointer, String(format: "(%04X,%04X)", Tags.frameContentSequence.group, Tags.frameContentSequence.element))
         }
 
         // Shared functional groups.
@@ -115,6 +116,18 @@ struct EnhancedCTWriter {
         try exposure.put(Tag(0x0018, 0x9332), "150")                             // ExposureInmAs
         try exposure.put(Tag(0x0018, 0x9323), "NO")                              // ExposureModulationType? (defined terms)
         try exposure.put(Tag(0x0018, 0x9345), "100")                             // CTDIvol
+        let tableDynamics = try shared.appendItem(Tag(0x0018, 0x9308))           // CT Table Dynamics
+        try tableDynamics.put(Tag(0x0018, 0x9309), "0")                          // TableSpeed
+        try tableDynamics.put(Tag(0x0018, 0x9310), "0")                          // TableFeedPerRotation
+        try tableDynamics.put(Tag(0x0018, 0x9311), "0")                          // SpiralPitchFactor
+        let anatomy = try shared.appendItem(Tag(0x0020, 0x9071))                 // Frame Anatomy
+        try anatomy.put(Tag(0x0020, 0x9072), "U")                                // FrameLaterality
+        let region = try anatomy.appendItem(Tag(0x0008, 0x2218))                 // AnatomicRegionSequence
+        try region.put(Tag(0x0008, 0x0100), "69536005")                          // CodeValue
+        try region.put(Tag(0x0008, 0x0102), "SCT")                               // CodingSchemeDesignator
+        try region.put(Tag(0x0008, 0x0104), "Head")                              // CodeMeaning
+        try shared.appendItem(Tag(0x0018, 0x9477))                               // Irradiation Event Identification
+            .put(Tag(0x0008, 0x3010), identity.uid("irradiation-event"))         // IrradiationEventUID
         let xray = try shared.appendItem(Tag(0x0018, 0x9325))                    // CT X-Ray Details
         try xray.put(Tags.kvp, "80")
         try xray.put(Tag(0x0018, 0x1190), "0.7")                                 // FocalSpots
@@ -134,11 +147,14 @@ struct EnhancedCTWriter {
                 try content.put(Tags.temporalPositionIndex, String(t + 1))
                 try content.put(Tags.stackID, "1")
                 try content.put(Tags.inStackPositionNumber, String(k + 1))
-                try content.put(Tags.dimensionIndexValues, "\(t + 1)\\\(k + 1)")
+                try content.put(Tags.dimensionIndexValues, "1\\\(k + 1)\\\(t + 1)")
                 try item.appendItem(Tags.planePositionSequence)
                     .put(Tags.imagePositionPatient, decimals: grid.positionLPS(i: 0, j: 0, k: Double(k)).array)
                 let position = try item.appendItem(Tag(0x0018, 0x9326))          // CT Position
-                try position.put(Tag(0x0018, 0x9327), formatDS(grid.positionLPS(i: 0, j: 0, k: Double(k)).z)) // TablePosition
+                let centre = grid.positionLPS(i: Double(grid.nx - 1) / 2, j: Double(grid.ny - 1) / 2, k: Double(k))
+                try position.put(Tag(0x0018, 0x9327), formatDS(centre.z))                   // TablePosition
+                try position.put(Tag(0x0018, 0x9313), decimals: centre.array)               // DataCollectionCenterPatient
+                try position.put(Tag(0x0018, 0x9318), decimals: centre.array)               // ReconstructionTargetCenterPatient
             }
         }
         try ds.putPixels16(words)

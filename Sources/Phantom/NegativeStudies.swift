@@ -83,11 +83,12 @@ enum NegativeStudies {
         try Data("Exported by the ctperf phantom.\n".utf8).write(to: URL(fileURLWithPath: path("README.txt")))
         bad["extra/README.txt"] = "not a DICOM file"
 
-        // A DICOM file cut inside its header.
-        let valid = (dicomDir as NSString).appendingPathComponent(plan.relativePath(t: 0, k: 0))
-        let head = try Data(contentsOf: URL(fileURLWithPath: valid)).prefix(700)
-        try head.write(to: URL(fileURLWithPath: path("truncated.dcm")))
-        bad["extra/truncated.dcm"] = "unreadable DICOM"
+        // Copies of a valid file cut inside its pixel data (an interrupted transfer) and inside its header.
+        let valid = try Data(contentsOf: URL(fileURLWithPath: (dicomDir as NSString).appendingPathComponent(plan.relativePath(t: 0, k: 0))))
+        try valid.prefix(valid.count - 1000).write(to: URL(fileURLWithPath: path("truncated.dcm")))
+        bad["extra/truncated.dcm"] = "file truncated"
+        try valid.prefix(700).write(to: URL(fileURLWithPath: path("truncated_header.dcm")))
+        bad["extra/truncated_header.dcm"] = "file truncated or not written"
 
         // Well-formed DICOM that cannot be used.
         let model = plan.model

@@ -93,7 +93,8 @@ struct InspectCLITests {
         })
         let expected: [String: String] = [
             "extra/garbage.dcm": "not a DICOM file", "extra/README.txt": "not a DICOM file",
-            "extra/truncated.dcm": "unreadable DICOM", "extra/no_pixels.dcm": "without Pixel Data",
+            "extra/truncated.dcm": "file truncated", "extra/truncated_header.dcm": "file truncated or not written",
+            "extra/no_pixels.dcm": "without Pixel Data",
             "extra/no_position.dcm": "no ImagePositionPatient", "extra/no_time.dcm": "no acquisition time",
             "extra/jpeg2000.dcm": "unsupported transfer syntax JPEG 2000",
             "extra/wrong_matrix.dcm": "inconsistent with its series", "extra/wrong_orientation.dcm": "inconsistent with its series",

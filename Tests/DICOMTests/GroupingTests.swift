@@ -8,9 +8,9 @@ struct GroupingTests {
 
     static func header(series: String, sop: String, z: Double, time: Double, study: String = "1.2.3",
                        sopClass: String = SOPClass.ctImage, rows: Int = 64, orientation: [Double] = axial,
-                       perImageDate: Bool = true, original: Bool = true) -> InstanceHeader {
+                       original: Bool = true) -> InstanceHeader {
         let frame = FrameHeader(frameIndex: 0, positionLPS: Vector3(0, 0, z), orientation: orientation, pixelSpacing: [0.5, 0.5],
-                                time: time, timeSource: .acquisitionDateAndTime, datePerImage: perImageDate,
+                                time: time, timeSource: .acquisitionDateAndTime,
                                 rescaleSlope: 1, rescaleIntercept: -1024, original: original)
         return InstanceHeader(path: "/x/\(sop)", sopClassUID: sopClass, sopInstanceUID: sop, studyInstanceUID: study,
                               seriesInstanceUID: series, frameOfReferenceUID: "1.2.9", modality: SOPClass.isCT(sopClass) ? "CT" : "MR",
@@ -21,13 +21,13 @@ struct GroupingTests {
     }
 
     /// nz slices x nt time points at `interval` s, one series (or one per time point).
-    static func dynamic(nz: Int = 4, nt: Int = 12, interval: Double = 2, t0: Double = 1000,
-                        seriesPerTimePoint: Bool = false, perImageDate: Bool = true) -> [InstanceHeader] {
+    static func dynamic(nz: Int = 4, nt: Int = 12, interval: Double = 3, t0: Double = 1000,
+                        seriesPerTimePoint: Bool = false) -> [InstanceHeader] {
         var out: [InstanceHeader] = []
         for t in 0..<nt {
             for k in 0..<nz {
                 out.append(header(series: seriesPerTimePoint ? "1.2.5.\(t)" : "1.2.5", sop: "1.2.6.\(t).\(k)",
-                                  z: Double(k) * 5, time: t0 + Double(t) * interval, perImageDate: perImageDate))
+                                  z: Double(k) * 5, time: t0 + Double(t) * interval))
             }
         }
         return out.shuffled()
@@ -41,7 +41,7 @@ struct GroupingTests {
         #expect(a.timePointCount == 12)
         #expect(a.perfusion && a.complete)
         #expect(a.layout == .singleSeries)
-        #expect(a.timePointTimes.first == 1000 && a.timePointTimes.last == 1022)
+        #expect(a.timePointTimes.first == 1000 && a.timePointTimes.last == 1033)
         #expect(a.slicePositionsMM == [0, 5, 10, 15])
     }
 
@@ -79,7 +79,7 @@ struct GroupingTests {
             var time = day + 86_390 + Double(t) * 3
             if time >= day + 86_400 { time -= 86_400 }   // wrapped clock, same date
             for k in 0..<3 {
-                hs.append(Self.header(series: "1.5", sop: "1.6.\(t).\(k)", z: Double(k) * 5, time: time, perImageDate: false))
+                hs.append(Self.header(series: "1.5", sop: "1.6.\(t).\(k)", z: Double(k) * 5, time: time))
             }
         }
         let a = AcquisitionGrouper.group(hs).acquisitions[0]
@@ -117,7 +117,9 @@ struct GroupingTests {
 
     @Test func variableSamplingKeepsTrueTimes() {
         var hs: [InstanceHeader] = []
-        let times = (0..<10).map { Double($0) * 1.5 } + (1...6).map { 13.5 + Double($0) * 3 }
+        let early: [Double] = (0..<10).map { Double($0) * 1.5 }
+        let late: [Double] = (1...6).map { 13.5 + Double($0) * 3 }
+        let times = early + late
         for (t, time) in times.enumerated() {
             for k in 0..<2 { hs.append(Self.header(series: "1.3", sop: "1.3.\(t).\(k)", z: Double(k) * 5, time: 500 + time)) }
         }
