@@ -126,3 +126,19 @@ struct InspectCLITests {
         #expect(acquisitions(e).isEmpty && (e["files_seen"] as? Int) == 0)
     }
 }
+
+extension InspectCLITests {
+    /// A DICOMDIR made by DCMTK's dcmmkdir beside the images is recognised and skipped.
+    @Test func dicomdirIsSkippedWithItsReason() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CLI.phantom(dir, ["--layout", "ge"])
+        let made = try CLI.run(try CLI.which("dcmmkdir"), ["+r", "-Pgp", "--invent", "S000003"], cwd: dir + "/DICOM")
+        #expect(made.status == 0, "dcmmkdir: \(made.stderr)")
+        let j = try CLI.inspect(dir + "/DICOM")
+        #expect(acquisitions(j).count == 1 && acquisitions(j)[0]["complete"] as? Bool == true)
+        let s = skipped(j)
+        #expect(s.count == 1)
+        #expect((s.first?["reason"] as? String)?.hasPrefix("DICOMDIR") == true)
+    }
+}
