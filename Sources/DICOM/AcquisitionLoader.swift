@@ -80,26 +80,34 @@ public enum AcquisitionLoader {
         }
         let files = work.keys.sorted()
         let jobs = files.map { work[$0]! }
-        let buffer = SharedFloatBuffer(count: perSlice * nz * nt)
-        let failures: [String?] = parallelMap(files.count, threads: threads) { n in
-            let h = instances[files[n]]
-            do {
-                let file = try DicomFile(path: h.path)
-                for item in jobs[n] {
-                    try file.readFrame(item.frame, slope: item.slope, intercept: item.intercept,
-                                       into: buffer.slice(offset: item.offset, count: perSlice))
+        // Decode straight into the volume's storage: no zero fill and no copy (at 512x512x20x30
+        // the volume is 629 MB, and touching it twice costs more than decoding 600 files).
+        let total = perSlice * nz * nt
+        var failures: [String?] = []
+        let values = [Float](unsafeUninitializedCapacity: total) { storage, initialized in
+            let base = SlicePointer(storage.baseAddress!)
+            failures = parallelMap(files.count, threads: threads) { n in
+                let h = instances[files[n]]
+                do {
+                    let file = try DicomFile(path: h.path)
+                    for item in jobs[n] {
+                        try file.readFrame(item.frame, slope: item.slope, intercept: item.intercept,
+                                           into: base.slice(offset: item.offset, count: perSlice))
+                    }
+                    return nil
+                } catch {
+                    return "\(h.path): \(error)"
                 }
-                return nil
-            } catch {
-                return "\(h.path): \(error)"
             }
+            // Every (t, k) slice was written once; after a failure the volume is discarded below.
+            initialized = total
         }
         let errors = failures.compactMap { $0 }
         if !errors.isEmpty {
             throw DICOMError(.unreadable, "cannot read pixels of \(errors.count) file(s): \(errors.prefix(3).joined(separator: "; "))")
         }
         let t0 = a.timePointTimes[0]
-        let volume = Volume4D(grid: grid, frameTimes: a.timePointTimes.map { $0 - t0 }, values: buffer.take())
+        let volume = Volume4D(grid: grid, frameTimes: a.timePointTimes.map { $0 - t0 }, values: values)
         var seen = Set<SourceInstance>()
         let sourceInstances = a.instanceIndices.map { i in
             SourceInstance(sopClassUID: instances[i].sopClassUID, sopInstanceUID: instances[i].sopInstanceUID,
@@ -111,21 +119,14 @@ public enum AcquisitionLoader {
     }
 }
 
-/// A float buffer filled in disjoint slices by several threads.
-/// @unchecked Sendable: each slice [offset, offset+count) is written by exactly one task
-/// (every (t, k) destination appears once in the work list), and the array is taken only after
-/// all tasks have finished.
-final class SharedFloatBuffer: @unchecked Sendable {
-    private let pointer: UnsafeMutablePointer<Float>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        pointer = .allocate(capacity: count)
-        pointer.initialize(repeating: 0, count: count)
+/// The volume's storage, filled in disjoint slices by several threads.
+/// @unchecked Sendable: each slice [offset, offset+count) is written by exactly one task (every
+/// (t, k) destination appears once in the work list), and the storage outlives the tasks
+/// (parallelMap returns only after all of them have finished).
+private struct SlicePointer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
+    func slice(offset: Int, count: Int) -> UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: base + offset, count: count)
     }
-    deinit { pointer.deallocate() }
-    func slice(offset: Int, count n: Int) -> UnsafeMutableBufferPointer<Float> {
-        UnsafeMutableBufferPointer(start: pointer + offset, count: n)
-    }
-    func take() -> [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }

@@ -5,7 +5,8 @@ import Phantom
 
 // ctperf-bench: loader throughput in a release build, side by side with the raw file-read rate
 // of the same files.
-//   swift run -c release ctperf-bench [--matrix 512] [--slices 20] [--frames 30] [--syntaxes explicit,jpeg-ls,...]
+//   swift run -c release ctperf-bench [--matrix 512] [--slices 20] [--frames 30] [--threads N]
+//                                     [--syntaxes explicit,implicit,jpeg-lossless,jpeg-lossless-57,jpeg-ls,rle]
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
@@ -29,7 +30,7 @@ let matrix = Int(option("matrix", "512"))!
 let slices = Int(option("slices", "20"))!
 let frames = Int(option("frames", "30"))!
 let syntaxes = option("syntaxes", "explicit").split(separator: ",").map { PhantomTransferSyntax(rawValue: String($0))! }
-let threads = defaultThreadCount()
+let threads = Int(option("threads", String(defaultThreadCount())))!
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("ctperf-bench-\(getpid())").path
 defer { try? FileManager.default.removeItem(atPath: root) }
 
