@@ -35,11 +35,13 @@ let package = Package(
         .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom"]),
         .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom"]),
 
+        // Helpers shared by the test targets: external tools, temporary directories.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Imaging", "Phantom"]),
-        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Imaging", "Phantom", "TestSupport"]),
+        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging", "TestSupport"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Imaging"]),
-        .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

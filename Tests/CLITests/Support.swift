@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Helpers for tests that run the built `ctperf` binary and external peers.
@@ -10,44 +11,13 @@ enum CLI {
 
     static var ctperf: String { binDirectory.appendingPathComponent("ctperf").path }
 
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
-
-    /// Run a program to completion, capturing its output (files, not pipes, so a large output
-    /// cannot block the child).
-    static func run(_ program: String, _ args: [String], cwd: String? = nil) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : try which(program))
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let dir = FileManager.default.temporaryDirectory
-        let outURL = dir.appendingPathComponent("out-\(UUID().uuidString)")
-        let errURL = dir.appendingPathComponent("err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
-        p.standardOutput = try FileHandle(forWritingTo: outURL)
-        p.standardError = try FileHandle(forWritingTo: errURL)
-        try p.run()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus,
-                      stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+    static func run(_ program: String, _ args: [String], cwd: String? = nil) throws -> ExternalTool.Output {
+        try ExternalTool.run(program, args, cwd: cwd)
     }
 
-    /// Full path of a program on PATH; fails the test with a clear message when missing.
-    static func which(_ name: String) throws -> String {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw TestFailure("\(name) not found on PATH (scripts/install-deps.sh installs it)")
-    }
+    static func which(_ name: String) throws -> String { try ExternalTool.which(name) }
 
-    static func tempDir() -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ctperf-cli-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    static func tempDir() -> String { TemporaryDirectory.make("ctperf-cli") }
 
     /// `ctperf phantom` with small defaults for tests.
     static func phantom(_ dir: String, _ extra: [String]) throws {
@@ -61,9 +31,4 @@ enum CLI {
         guard r.status == 0 else { throw TestFailure("inspect failed (\(r.status)): \(r.stderr)") }
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
 }

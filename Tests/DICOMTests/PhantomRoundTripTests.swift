@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Phantom
+import TestSupport
 import Testing
 @testable import DICOM
 
@@ -19,11 +20,7 @@ struct PhantomRoundTripTests {
         return r
     }
 
-    static func tempDir() -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ctperf-test-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
+    static func tempDir() -> String { TemporaryDirectory.make("ctperf-dicom") }
 
     @Test(arguments: StudyLayout.allCases, PhantomTransferSyntax.allCases)
     func everyLayoutAndSyntaxLoadsVoxelForVoxel(layout: StudyLayout, syntax: PhantomTransferSyntax) throws {

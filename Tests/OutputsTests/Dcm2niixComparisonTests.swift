@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Imaging
 import Testing
 @testable import Outputs
@@ -31,9 +32,9 @@ import Testing
     }
 
     static func tools() throws -> (dump2dcm: String, dcm2niix: String) {
-        let dump2dcm = try #require(findOnPath("dump2dcm"),
+        let dump2dcm = try #require(ExternalTool.find("dump2dcm"),
                                     "dump2dcm (DCMTK) not found on PATH: install it with apt-get install dcmtk")
-        let dcm2niix = try #require(findOnPath("dcm2niix"),
+        let dcm2niix = try #require(ExternalTool.find("dcm2niix"),
                                     "dcm2niix not found on PATH: install it with apt-get install dcm2niix")
         return (dump2dcm, dcm2niix)
     }
@@ -46,7 +47,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: dicomDir, withIntermediateDirectories: false)
             try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: false)
             try s.writeDICOM(to: dicomDir, dump2dcm: dump2dcm)
-            let log = try runTool(dcm2niix, ["-z", "y", "-b", "n", "-f", "ref", "-o", outDir, dicomDir])
+            let log = try ExternalTool.runChecked(dcm2niix, ["-z", "y", "-b", "n", "-f", "ref", "-o", outDir, dicomDir])
             let produced = try FileManager.default.contentsOfDirectory(atPath: outDir)
             try #require(produced == ["ref.nii.gz"], "dcm2niix wrote \(produced):\n\(log)")
             let reference = try NIfTI.read(path: outDir + "/ref.nii.gz")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Outputs
 
@@ -29,13 +30,13 @@ import Testing
 
     @Test func gunzipOutputIsReadable() throws {
         // Interoperability with the system's gzip (an essential Debian package), both directions.
-        let gzip = try #require(findOnPath("gzip"), "gzip not found on PATH")
+        let gzip = try #require(ExternalTool.find("gzip"), "gzip not found on PATH")
         try withTempDirectory { dir in
             let payload = Array(String(repeating: "interop ", count: 1000).utf8)
             try writeBytes(try Gzip.compress(payload), to: dir + "/a.gz")
-            _ = try runTool(gzip, ["-t", dir + "/a.gz"])
+            _ = try ExternalTool.runChecked(gzip, ["-t", dir + "/a.gz"])
             try writeBytes(payload, to: dir + "/b")
-            _ = try runTool(gzip, ["-n", dir + "/b"])
+            _ = try ExternalTool.runChecked(gzip, ["-n", dir + "/b"])
             #expect(try Gzip.decompress(readBytes(dir + "/b.gz")) == payload)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Imaging
 import Testing
 
@@ -96,7 +97,7 @@ struct SyntheticCTSeries: Sendable, CustomTestStringConvertible {
             """
             let textPath = "\(directory)/slice\(instance).txt"
             try dump.write(toFile: textPath, atomically: false, encoding: .utf8)
-            try runTool(dump2dcm, ["-q", textPath, "\(directory)/slice\(instance).dcm"])
+            try ExternalTool.runChecked(dump2dcm, ["-q", textPath, "\(directory)/slice\(instance).dcm"])
             try FileManager.default.removeItem(atPath: textPath)
         }
     }

@@ -1,14 +1,11 @@
 import Foundation
 import Imaging
+import TestSupport
 @testable import Outputs
 
 /// Runs `body` with a fresh temporary directory that is removed afterwards.
 func withTempDirectory<T>(_ body: (String) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("ctperf-outputs-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url.path)
+    try TemporaryDirectory.with("ctperf-outputs-tests", body)
 }
 
 func readBytes(_ path: String) throws -> [UInt8] {
