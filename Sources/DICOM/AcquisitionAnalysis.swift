@@ -33,16 +33,15 @@ extension AcquisitionGrouper {
         // Slice positions: cluster positions along the normal.
         let sorted = refs.sorted { $0.d < $1.d }
         var clusters: [[Int]] = []
-        var positions: [Double] = []
         var clusterStart = -Double.infinity
         for (n, r) in sorted.enumerated() {
             if clusters.isEmpty || r.d - clusterStart > options.positionToleranceMM {
-                clusters.append([n]); positions.append(r.d); clusterStart = r.d
+                clusters.append([n]); clusterStart = r.d
             } else {
                 clusters[clusters.count - 1].append(n)
             }
         }
-        a.slicePositionsMM = zip(clusters, positions).map { c, _ in c.map { sorted[$0].d }.reduce(0, +) / Double(c.count) }
+        a.slicePositionsMM = clusters.map { c in c.map { sorted[$0].d }.reduce(0, +) / Double(c.count) }
         a.framesBySlice = clusters.map { c in c.map { sorted[$0] }.sorted { $0.time < $1.time }.map(\.ref) }
 
         // Duplicate frames: two images at one position with (nearly) the same time.
