@@ -44,3 +44,29 @@ struct GeometryTests {
         #expect(v.sliceOffset(k: 1, t: 2) == 6 * (1 + 2 * 2))
     }
 }
+
+struct ResampleTests {
+    @Test func nearestByWorldCoordinates() throws {
+        // Source: 4x4x2 at 2 mm; target: 8x8x2 at 1 mm over the same field, shifted by 0.4 mm.
+        let src = Grid(nx: 4, ny: 4, nz: 2, affineLPS: Affine(columnI: Vector3(2, 0, 0), columnJ: Vector3(0, 2, 0),
+                                                           columnK: Vector3(0, 0, 5), origin: Vector3(0, 0, 0)))
+        var v = Volume3D(grid: src)
+        v[2, 1, 1] = 1
+        let dst = Grid(nx: 8, ny: 8, nz: 2, affineLPS: Affine(columnI: Vector3(1, 0, 0), columnJ: Vector3(0, 1, 0),
+                                                           columnK: Vector3(0, 0, 5), origin: Vector3(-0.4, 0, 0)))
+        let r = try #require(Resample.nearest(v, onto: dst))
+        // Target x = i - 0.4 maps to source i = round(x / 2), always inside; target y = j maps to
+        // source j = round(j / 2), outside only for j = 7 (3.5 rounds to 4): 2 slices x 8 voxels.
+        #expect(r.voxelsInside == 8 * 8 * 2 - 2 * 8)
+        // Source voxel (2, 1, 1) covers x in [3, 5) and y in [1, 3): target i = 4, 5 and j = 1, 2 of slice 1.
+        for (i, j) in [(4, 1), (5, 1), (4, 2), (5, 2)] { #expect(r.volume[i, j, 1] == 1) }
+        #expect(r.volume.values.reduce(0, +) == 4)
+    }
+
+    @Test func disjointGridsHaveNothingInside() throws {
+        let a = Grid(nx: 2, ny: 2, nz: 1, affineLPS: .identity)
+        let b = Grid(nx: 2, ny: 2, nz: 1, affineLPS: Affine(columnI: Vector3(1, 0, 0), columnJ: Vector3(0, 1, 0),
+                                                          columnK: Vector3(0, 0, 1), origin: Vector3(100, 0, 0)))
+        #expect(try #require(Resample.nearest(Volume3D(grid: a, fill: 1), onto: b)).voxelsInside == 0)
+    }
+}
