@@ -97,6 +97,15 @@ int cdcm_builder_save_opaque_encapsulated(cdcm_builder *builder, const char *pat
 /* Save without the Part 10 preamble and meta header (a raw dataset, implicit VR). */
 int cdcm_builder_save_raw_dataset(cdcm_builder *builder, const char *path, char *err, size_t errlen);
 
+/* ---------------------------------------------------------------- reading pixel bytes */
+
+/* Load the file at `path` and return the native (uncompressed) bytes of its top-level Pixel Data
+ * (PS3.5 8.1), e.g. an 8-bit RGB Secondary Capture; encapsulated pixel data is decompressed
+ * first. On CDCM_OK *out is a malloc'd buffer of *length bytes that the caller releases with
+ * cdcm_free_bytes. CDCM_NOT_FOUND when there is no Pixel Data, CDCM_ERROR with err otherwise. */
+int cdcm_load_pixel_bytes(const char *path, uint8_t **out, size_t *length, char *err, size_t errlen);
+void cdcm_free_bytes(uint8_t *bytes);
+
 #ifdef __cplusplus
 }
 #endif
