@@ -12,6 +12,7 @@ extension Tags {
     public static let referencedInstanceSequence = Tag(0x0008, 0x114A)
     public static let referencedSOPClassUID = Tag(0x0008, 0x1150)
     public static let referencedSOPInstanceUID = Tag(0x0008, 0x1155)
+    public static let referencedSOPSequence = Tag(0x0008, 0x1199)
     public static let derivationDescription = Tag(0x0008, 0x2111)
     public static let sourceImageSequence = Tag(0x0008, 0x2112)
     public static let dateOfSecondaryCapture = Tag(0x0018, 0x1012)
