@@ -57,18 +57,16 @@ DSRCodedEntryValue coded(const cdcm_code *code, const char *what) {
     return entry;
 }
 
-std::string describe(const char *step, const OFCondition &c) { return std::string(step) + ": " + c.text(); }
-
 // Run a report step, turning a bad OFCondition or an exception into CDCM_ERROR with a message.
 template <typename F>
-int step(char *err, size_t errlen, const char *name, F body) {
+int step(char *err, size_t errlen, const std::string &name, F body) {
     return cdcm::guarded(err, errlen, [&]() -> int {
         try {
             OFCondition c = body();
-            if (c.bad()) { cdcm::setError(err, errlen, describe(name, c)); return CDCM_ERROR; }
+            if (c.bad()) { cdcm::setError(err, errlen, name + ": " + c.text()); return CDCM_ERROR; }
             return CDCM_OK;
         } catch (const std::invalid_argument &e) {
-            cdcm::setError(err, errlen, std::string(name) + ": " + e.what());
+            cdcm::setError(err, errlen, name + ": " + e.what());
             return CDCM_ERROR;
         }
     });
@@ -111,7 +109,7 @@ int cdcm_report_add_procedure(cdcm_report *report, const cdcm_code *procedure, c
 
 int cdcm_report_add_group(cdcm_report *report, const char *trackingID, const char *trackingUID,
                           const cdcm_code *finding, const cdcm_code *findingSite, char *err, size_t errlen) {
-    return step(err, errlen, "measurement group", [&]() -> OFCondition {
+    return step(err, errlen, "measurement group '" + text(trackingID) + "'", [&]() -> OFCondition {
         const DSRCodedEntryValue findingCode = coded(finding, "finding");
         OFCondition c = EC_Normal;
         // createNewMeasurementReport made the first (empty) TID 1501 instance; later groups get a new one.
@@ -129,7 +127,8 @@ int cdcm_report_add_group(cdcm_report *report, const char *trackingID, const cha
 int cdcm_report_add_measurement(cdcm_report *report, const cdcm_code *concept, const char *value,
                                 const cdcm_code *unit, const cdcm_code *derivation,
                                 const char *equivalentMeaning, char *err, size_t errlen) {
-    return step(err, errlen, "measurement", [&]() -> OFCondition {
+    const std::string name = concept != nullptr && concept->meaning != nullptr ? concept->meaning : "";
+    return step(err, errlen, "measurement \"" + name + "\" = \"" + text(value) + "\"", [&]() -> OFCondition {
         if (report->groups == 0) return makeOFCondition(OFM_dcmsr, 9001, OF_error, "no measurement group to add to");
         const DSRCodedEntryValue name = coded(concept, "measurement concept");
         const DSRCodedEntryValue unitCode = coded(unit, "measurement unit");

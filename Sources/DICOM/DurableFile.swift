@@ -7,8 +7,9 @@ import Darwin
 /// Writes a file so that its final name only ever holds a complete file (DESIGN.md section 3):
 /// a writer saves to a temporary name in the same directory, which is then fsynced, renamed over
 /// the final name, and the directory fsynced. On any failure the temporary file is removed and the
-/// final name is left as it was. Each POSIX call is wrapped once here: EINTR is retried and a
-/// failure becomes a DICOMError(.writeFailed) naming the call, the path and the system's reason.
+/// final name is left as it was; messages from the writer name the final path. Each POSIX call is
+/// wrapped once here: EINTR is retried and a failure becomes a DICOMError(.writeFailed) naming the
+/// call, the path and the system's reason.
 enum DurableFile {
     /// Runs `save` with a temporary path next to `path`, then makes the result durable under `path`.
     static func write(to path: String, _ save: (String) throws -> Void) throws {
@@ -17,7 +18,12 @@ enum DurableFile {
         guard !name.isEmpty else { throw DICOMError(.writeFailed, "'\(path)' names a directory, not a file") }
         let temp = directory + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
-            try save(temp)
+            do {
+                try save(temp)
+            } catch let e as DICOMError {
+                // Name the file the caller asked for, not the temporary one.
+                throw DICOMError(e.code, e.message.replacingOccurrences(of: temp, with: path))
+            }
             try syncPath(temp, flags: O_RDONLY | O_CLOEXEC)
             if rename(temp, path) != 0 { throw failure("rename to '\(path)'", temp) }
         } catch {

@@ -124,6 +124,10 @@ public enum MeasurementReportWriter {
             guard !c.value.isEmpty, !c.scheme.isEmpty, !c.meaning.isEmpty else {
                 throw DICOMError(.missingAttribute, "measurement report: code (\(c.value), \(c.scheme), \"\(c.meaning)\") lacks a value, scheme or meaning")
             }
+            // PS3.3 8.8: CodeValue and CodingSchemeDesignator are SH (16), CodeMeaning LO (64 characters).
+            guard c.value.count <= 16, c.scheme.count <= 16, c.meaning.count <= 64 else {
+                throw DICOMError(.inconsistent, "measurement report: code (\(c.value), \(c.scheme), \"\(c.meaning)\") is too long (value and scheme at most 16 characters, meaning at most 64)")
+            }
             if c.isPrivateScheme && c.scheme != CtperfCodingScheme.designator {
                 throw DICOMError(.inconsistent, "measurement report: code (\(c.value), \(c.scheme), \"\(c.meaning)\") uses private scheme \(c.scheme); ctperf declares only \(CtperfCodingScheme.designator)")
             }
