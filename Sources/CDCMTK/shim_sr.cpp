@@ -9,7 +9,10 @@
 #include "cdcmtk.h"
 #include "shim_common.hpp"
 
+#include <memory>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 

@@ -100,20 +100,20 @@ public enum MeasurementReportWriter {
         guard !observer.isEmpty else { throw DICOMError(.missingAttribute, "measurement report: empty observer name") }
         var texts: [(String, String)] = [("observer", observer)]
         for (i, g) in groups.enumerated() {
-            let where_ = "measurement group \(i + 1) ('\(g.trackingIdentifier)')"
+            let label = "measurement group \(i + 1) ('\(g.trackingIdentifier)')"
             guard !g.trackingIdentifier.isEmpty else {
                 throw DICOMError(.missingAttribute, "measurement group \(i + 1): empty tracking identifier")
             }
-            try DerivedSeries.requireUID(g.trackingUID, "tracking UID of \(where_)")
+            try DerivedSeries.requireUID(g.trackingUID, "tracking UID of \(label)")
             guard !g.measurements.isEmpty || !g.qualitative.isEmpty else {
-                throw DICOMError(.missingAttribute, "\(where_): no measurements or qualitative evaluations")
+                throw DICOMError(.missingAttribute, "\(label): no measurements or qualitative evaluations")
             }
-            texts.append(("tracking identifier of \(where_)", g.trackingIdentifier))
+            texts.append(("tracking identifier of \(label)", g.trackingIdentifier))
             for m in g.measurements {
                 guard m.value.isFinite else {
-                    throw DICOMError(.inconsistent, "\(where_): \(m.concept.meaning) = \(m.value) is not a finite number")
+                    throw DICOMError(.inconsistent, "\(label): \(m.concept.meaning) = \(m.value) is not a finite number")
                 }
-                if let d = m.description { texts.append(("description of \(m.concept.meaning) in \(where_)", d)) }
+                if let d = m.description { texts.append(("description of \(m.concept.meaning) in \(label)", d)) }
             }
         }
         let trackingUIDs = groups.map(\.trackingUID)
