@@ -97,6 +97,82 @@ int cdcm_builder_save_opaque_encapsulated(cdcm_builder *builder, const char *pat
 /* Save without the Part 10 preamble and meta header (a raw dataset, implicit VR). */
 int cdcm_builder_save_raw_dataset(cdcm_builder *builder, const char *path, char *err, size_t errlen);
 
+/* ---------------------------------------------------------------- reading pixel bytes */
+
+/* Load the file at `path` and return the native (uncompressed) bytes of its top-level Pixel Data
+ * (PS3.5 8.1), e.g. an 8-bit RGB Secondary Capture; encapsulated pixel data is decompressed
+ * first. On CDCM_OK *out is a malloc'd buffer of *length bytes that the caller releases with
+ * cdcm_free_bytes. CDCM_NOT_FOUND when there is no Pixel Data, CDCM_ERROR with err otherwise. */
+int cdcm_load_pixel_bytes(const char *path, uint8_t **out, size_t *length, char *err, size_t errlen);
+void cdcm_free_bytes(uint8_t *bytes);
+
+/* ---------------------------------------------------------------- TID 1500 Measurement Report */
+
+/* A coded concept (PS3.3 8.8 Code Sequence Macro): code value, coding scheme designator, code
+ * meaning. All three are required wherever a cdcm_code is passed. */
+typedef struct cdcm_code {
+    const char *value;
+    const char *scheme;
+    const char *meaning;
+} cdcm_code;
+
+/* A TID 1500 Measurement Report (PS3.16) built with DCMTK's dcmsr/cmr and written as an
+ * Enhanced SR document. Build in this order: new, observer, procedure(s), then for each
+ * measurement group: add_group followed by its measurements and qualitative evaluations;
+ * evidence, coding schemes and attributes at any time; finally save. */
+typedef struct cdcm_report cdcm_report;
+
+/* A new report with the document title (CID 7021, e.g. 126000 DCM "Imaging Measurement Report"),
+ * language English (TID 1204) and an empty Image Library (TID 1600). */
+int cdcm_report_new(const cdcm_code *title, cdcm_report **out, char *err, size_t errlen);
+void cdcm_report_free(cdcm_report *report);
+
+/* Observer context (TID 1002/1004): a device observer. deviceUID is required; the others may be
+ * NULL or empty. */
+int cdcm_report_set_device_observer(cdcm_report *report, const char *deviceUID, const char *name,
+                                    const char *manufacturer, const char *modelName,
+                                    char *err, size_t errlen);
+
+/* Procedure Reported (TID 1500 row 4, CID 100), e.g. 39142-5 LN "CT perfusion head with contrast IV". */
+int cdcm_report_add_procedure(cdcm_report *report, const cdcm_code *procedure, char *err, size_t errlen);
+
+/* Start a new Measurement Group (TID 1501) under Imaging Measurements: tracking identifier (text),
+ * tracking unique identifier (UID), finding (required), finding site (NULL for none). */
+int cdcm_report_add_group(cdcm_report *report, const char *trackingID, const char *trackingUID,
+                          const cdcm_code *finding, const cdcm_code *findingSite,
+                          char *err, size_t errlen);
+
+/* A numeric measurement (TID 300) in the current group: concept name, value as a DS string
+ * (at most 16 characters), UCUM unit, optional derivation (CID 7464, NULL for none) and optional
+ * Equivalent Meaning of Concept Name text (TID 300 row 16, NULL for none). */
+int cdcm_report_add_measurement(cdcm_report *report, const cdcm_code *concept, const char *value,
+                                const cdcm_code *unit, const cdcm_code *derivation,
+                                const char *equivalentMeaning, char *err, size_t errlen);
+
+/* A coded qualitative evaluation (TID 1501 row 12) in the current group. */
+int cdcm_report_add_qualitative(cdcm_report *report, const cdcm_code *concept, const cdcm_code *value,
+                                char *err, size_t errlen);
+
+/* A source image: listed in the Current Requested Procedure Evidence Sequence (PS3.3 C.17.2) and
+ * as an entry of the Image Library (TID 1601). */
+int cdcm_report_add_evidence(cdcm_report *report, const char *studyUID, const char *seriesUID,
+                             const char *sopClassUID, const char *sopInstanceUID,
+                             char *err, size_t errlen);
+
+/* Declare a coding scheme in the Coding Scheme Identification Sequence (0008,0110), e.g. a
+ * private "99..." scheme with its name and responsible organization. */
+int cdcm_report_add_coding_scheme(cdcm_report *report, const char *designator, const char *name,
+                                  const char *responsibleOrganization, char *err, size_t errlen);
+
+/* A top-level attribute written over what DCMTK generates when saving (copied patient/study
+ * attributes, Series/SOP Instance UIDs, dates, equipment); VR from the data dictionary. */
+int cdcm_report_put_string(cdcm_report *report, uint32_t tag, const char *value, char *err, size_t errlen);
+
+/* Check the report against TID 1500 (as far as DCMTK checks it), render the Enhanced SR document
+ * (CompletionFlag COMPLETE, VerificationFlag UNVERIFIED), apply the attributes given with
+ * cdcm_report_put_string and save it as a Part 10 file (Explicit VR Little Endian) at `path`. */
+int cdcm_report_save(cdcm_report *report, const char *path, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,37 @@
+/// Tags the Secondary Capture and SR writers set or tests read back (PS3.6 data dictionary).
+extension Tags {
+    // SOP common, general image, equipment
+    public static let instanceCreatorUID = Tag(0x0008, 0x0014)
+    public static let codeValue = Tag(0x0008, 0x0100)
+    public static let codingSchemeDesignator = Tag(0x0008, 0x0102)
+    public static let codeMeaning = Tag(0x0008, 0x0104)
+    public static let codingSchemeIdentificationSequence = Tag(0x0008, 0x0110)
+    public static let codingSchemeName = Tag(0x0008, 0x0115)
+    public static let codingSchemeResponsibleOrganization = Tag(0x0008, 0x0116)
+    public static let referencedSeriesSequence = Tag(0x0008, 0x1115)
+    public static let referencedInstanceSequence = Tag(0x0008, 0x114A)
+    public static let referencedSOPClassUID = Tag(0x0008, 0x1150)
+    public static let referencedSOPInstanceUID = Tag(0x0008, 0x1155)
+    public static let referencedSOPSequence = Tag(0x0008, 0x1199)
+    public static let derivationDescription = Tag(0x0008, 0x2111)
+    public static let sourceImageSequence = Tag(0x0008, 0x2112)
+    public static let dateOfSecondaryCapture = Tag(0x0018, 0x1012)
+    public static let timeOfSecondaryCapture = Tag(0x0018, 0x1014)
+    public static let secondaryCaptureDeviceManufacturer = Tag(0x0018, 0x1016)
+    public static let secondaryCaptureDeviceManufacturerModelName = Tag(0x0018, 0x1018)
+    public static let secondaryCaptureDeviceSoftwareVersions = Tag(0x0018, 0x1019)
+    public static let softwareVersions = Tag(0x0018, 0x1020)
+    public static let patientOrientation = Tag(0x0020, 0x0020)
+    public static let imageComments = Tag(0x0020, 0x4000)
+    // Image pixel
+    public static let planarConfiguration = Tag(0x0028, 0x0006)
+    public static let burnedInAnnotation = Tag(0x0028, 0x0301)
+    // SR document
+    public static let valueType = Tag(0x0040, 0xA040)
+    public static let conceptNameCodeSequence = Tag(0x0040, 0xA043)
+    public static let purposeOfReferenceCodeSequence = Tag(0x0040, 0xA170)
+    public static let currentRequestedProcedureEvidenceSequence = Tag(0x0040, 0xA375)
+    public static let completionFlag = Tag(0x0040, 0xA491)
+    public static let verificationFlag = Tag(0x0040, 0xA493)
+    public static let contentSequence = Tag(0x0040, 0xA730)
+}
