@@ -27,6 +27,9 @@ public struct SourceInstance: Sendable, Codable, Equatable, Hashable {
     public var sopClassUID: String
     public var sopInstanceUID: String
     public var seriesInstanceUID: String
+    public init(sopClassUID: String, sopInstanceUID: String, seriesInstanceUID: String) {
+        self.sopClassUID = sopClassUID; self.sopInstanceUID = sopInstanceUID; self.seriesInstanceUID = seriesInstanceUID
+    }
 }
 
 /// Reads the pixels of an acquisition into a Volume4D.

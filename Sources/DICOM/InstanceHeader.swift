@@ -27,6 +27,7 @@ public struct CopiedAttribute: Sendable, Codable, Equatable {
     public var tag: Tag
     public var keyword: String
     public var value: String
+    public init(tag: Tag, keyword: String, value: String) { self.tag = tag; self.keyword = keyword; self.value = value }
 }
 
 /// The header of one DICOM instance: identity, grouping keys, geometry and timing of its frames.
