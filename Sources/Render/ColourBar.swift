@@ -1,0 +1,57 @@
+/// A vertical colour bar: the colormap from the range's lower bound (bottom row) to its upper
+/// bound (top row), ticks and labels on the right, the unit above.
+enum ColourBar {
+    static let tickFont = Font(size: 16)
+    static let unitFont = Font(size: 18, bold: true)
+
+    /// Draw the bar in `bar` (page pixels); labels go to the right of it, the unit above it.
+    static func draw(on canvas: Canvas, bar: PixelRect, colormap: Colormap, range: ClosedRange<Double>,
+                     unit: String, textColour: RGBColour) throws {
+        var img = PixelImage(width: bar.width, height: bar.height)
+        for y in 0..<bar.height {
+            let t = bar.height > 1 ? 1 - Double(y) / Double(bar.height - 1) : 1
+            let w = PixelImage.word(colormap.colour(at: t))
+            for x in 0..<bar.width { img[x, y] = w }
+        }
+        try canvas.paint(img, x: bar.x, y: bar.y)
+        try canvas.strokeRect(bar.inset(-1), textColour, lineWidth: 1)
+
+        let ticks = Ticks.values(in: range)
+        let step = Ticks.niceStep(span: range.upperBound - range.lowerBound)
+        let m = try canvas.lineMetrics(tickFont)
+        for v in ticks {
+            let y = Double(bar.maxY - 1) - Colormap.fraction(v, in: range) * Double(bar.height - 1) + 0.5
+            try canvas.line(from: (Double(bar.maxX), y), to: (Double(bar.maxX) + 6, y), textColour, lineWidth: 1.5)
+            try canvas.text(Ticks.label(v, step: step), x: Double(bar.maxX) + 10, top: y - m.ascent * 0.62,
+                            tickFont, textColour)
+        }
+        let um = try canvas.lineMetrics(unitFont)
+        try canvas.text(unit, x: bar.midX, top: Double(bar.y) - um.lineHeight - 8, unitFont, textColour, align: .centre)
+    }
+}
+
+/// Legend rows: a colour swatch followed by wrapped text, or text alone.
+enum Legend {
+    static let font = Font(size: 18)
+
+    /// Draw entries from `top` inside `width` pixels; returns the y below the last row.
+    @discardableResult
+    static func draw(on canvas: Canvas, entries: [(colour: RGBColour?, text: String)], x: Double, top: Double,
+                     width: Double, maxY: Double, textColour: RGBColour, font: Font = font) throws -> Double {
+        let m = try canvas.lineMetrics(font)
+        let swatch = (m.ascent * 0.9).rounded()
+        var y = top
+        for e in entries {
+            let textX = e.colour == nil ? x : x + swatch + 10
+            if let c = e.colour {
+                let s = PixelRect(x: Int(x), y: Int(y + (m.lineHeight - swatch) / 2), width: Int(swatch), height: Int(swatch))
+                try canvas.fill(s, c)
+                try canvas.strokeRect(s, textColour, lineWidth: 1)
+            }
+            let next = try canvas.paragraphs([e.text], x: textX, top: y, width: width - (textX - x), maxY: maxY,
+                                             font, textColour)
+            y = next + m.lineHeight * 0.35
+        }
+        return y
+    }
+}
