@@ -47,22 +47,22 @@ public enum Colormap: String, Sendable, CaseIterable {
         return span > 0 ? (value - range.lowerBound) / span : 0
     }
 
-    /// 256-entry table of opaque ARGB32 words for fast pixel filling.
-    var table: ColourTable { ColourTable(self) }
 }
 
-/// A colormap sampled at 256 levels as ARGB32 words, for filling pixel images.
+/// A colormap sampled at 4096 levels as ARGB32 words, for filling pixel images (fine enough
+/// that the steepest stop of a colormap moves a channel by at most one level between entries).
 struct ColourTable: Sendable {
+    static let levels = 4096
     let words: [UInt32]
 
     init(_ map: Colormap) {
-        words = (0..<256).map { PixelImage.word(map.colour(at: Double($0) / 255)) }
+        words = (0..<ColourTable.levels).map { PixelImage.word(map.colour(at: Double($0) / Double(ColourTable.levels - 1))) }
     }
 
     /// Word for `value` over `range` (clamped; NaN handled by the caller).
     func word(_ value: Double, in range: ClosedRange<Double>) -> UInt32 {
         let t = Colormap.fraction(value, in: range)
-        let n = Int((max(0, min(1, t)) * 255).rounded())
+        let n = Int((max(0, min(1, t)) * Double(ColourTable.levels - 1)).rounded())
         return words[n]
     }
 }

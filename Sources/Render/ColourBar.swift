@@ -16,8 +16,8 @@ enum ColourBar {
         try canvas.paint(img, x: bar.x, y: bar.y)
         try canvas.strokeRect(bar.inset(-1), textColour, lineWidth: 1)
 
-        let ticks = Ticks.values(in: range)
-        let step = Ticks.niceStep(span: range.upperBound - range.lowerBound)
+        let ticks = Ticks.values(in: range, target: 6)
+        let step = Ticks.niceStep(span: range.upperBound - range.lowerBound, target: 6)
         let m = try canvas.lineMetrics(tickFont)
         for v in ticks {
             let y = Double(bar.maxY - 1) - Colormap.fraction(v, in: range) * Double(bar.height - 1) + 0.5

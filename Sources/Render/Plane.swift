@@ -96,13 +96,13 @@ struct Plane: Sendable {
     }
 
     /// For each of `target` display pixels, the source indices it covers: pixel p spans
-    /// [p, p+1) * source / target; it takes the voxels whose index falls in that span, or the
-    /// voxel under its centre when the span holds none.
+    /// [p, p+1) * source / target in voxel units; it takes the voxels whose centres (index + 0.5)
+    /// fall in that span, or, when none does (magnifying), the voxel under the pixel's centre.
     static func boxes(source: Int, target: Int) -> [Range<Int>] {
         let scale = Double(source) / Double(target)
         return (0..<target).map { p in
-            let lo = Int((Double(p) * scale).rounded(.up))
-            let hi = min(source, Int((Double(p + 1) * scale).rounded(.up)))
+            let lo = max(0, Int((Double(p) * scale - 0.5).rounded(.up)))
+            let hi = min(source, Int((Double(p + 1) * scale - 0.5).rounded(.up)))
             if hi > lo { return lo..<hi }
             let c = min(source - 1, Int((Double(p) + 0.5) * scale))
             return c..<(c + 1)

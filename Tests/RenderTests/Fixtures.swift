@@ -102,3 +102,28 @@ enum Pixels {
 
     static func luminance(_ p: (r: UInt8, g: UInt8, b: UInt8)) -> Int { (Int(p.r) + Int(p.g) + Int(p.b)) / 3 }
 }
+
+/// Mapping between voxels and display pixels of an image drawn magnified in `rect`
+/// (independent of the renderer's resampler: plain arithmetic on the rectangle).
+struct DisplayMap {
+    var rect: PixelRect
+    var nx: Int
+    var ny: Int
+
+    /// The display pixel at the centre of voxel (i, j).
+    func pixel(_ i: Int, _ j: Int) -> (x: Int, y: Int) {
+        (rect.x + Int((Double(i) + 0.5) * Double(rect.width) / Double(nx)),
+         rect.y + Int((Double(j) + 0.5) * Double(rect.height) / Double(ny)))
+    }
+
+    /// The voxel under display pixel (x, y) when the whole pixel lies inside one voxel; nil for
+    /// pixels outside the image or straddling a voxel edge.
+    func voxel(_ x: Int, _ y: Int) -> (i: Int, j: Int)? {
+        guard rect.contains(x, y) else { return nil }
+        let sx = Double(nx) / Double(rect.width), sy = Double(ny) / Double(rect.height)
+        let u0 = Double(x - rect.x) * sx, u1 = Double(x - rect.x + 1) * sx
+        let v0 = Double(y - rect.y) * sy, v1 = Double(y - rect.y + 1) * sy
+        guard floor(u0) == floor(u1 - 1e-9), floor(v0) == floor(v1 - 1e-9) else { return nil }
+        return (Int(u0), Int(v0))
+    }
+}
