@@ -18,7 +18,7 @@ public enum Figures {
     /// Maximum-intensity projection over k of a map (values where `mask` > 0.5 when given;
     /// NaN is ignored), through `colormap` over `range` (map units; outside saturates), with a
     /// colour bar labelled with `unit`, a title and orientation letters. Black background
-    /// where no voxel of a column counts. Size: `FigureLayout.size`.
+    /// where no voxel of a column counts. 1024 x 720 pixels.
     public static func mip(_ map: Volume3D, mask: Volume3D?, colormap: Colormap, range: ClosedRange<Double>,
                            title: String, unit: String) throws -> RGBImage {
         try Validate.volume(map, "map")
@@ -37,7 +37,8 @@ public enum Figures {
     /// Core (magenta) and penumbra (green) projected over k (a column is marked when any of
     /// its voxels is) on the average-intensity projection of the time-averaged CT, grey in the
     /// 0–80 HU window. `legend[0]` is shown beside the core colour, `legend[1]` beside the
-    /// penumbra colour (e.g. "Core (rCBF<30%): 19.2 mL"), further entries as plain lines.
+    /// penumbra colour (e.g. "Core (rCBF<30%): 19.2 mL"), further entries as plain lines
+    /// (a legend too long for the side panel throws). 1024 x 720 pixels.
     public static func lesionOverlayMIP(ct: Volume3D, core: Volume3D, penumbra: Volume3D, title: String,
                                         legend: [String]) throws -> RGBImage {
         try Validate.volume(ct, "ct")

@@ -21,8 +21,8 @@ struct PageLayout: Sendable {
     /// Research-use band (light text on dark red).
     let band = PixelRect(x: 0, y: 0, width: size, height: 44)
     /// Header lines (first bold, the rest smaller).
-    let header = PixelRect(x: margin, y: 52, width: size - 2 * margin, height: 76)
-    /// Footer: thresholds, algorithm version (wrapped, up to four lines).
+    let header = PixelRect(x: margin, y: 52, width: size - 2 * margin, height: 84)
+    /// Footer: thresholds, algorithm version (wrapped; 15 px text, smaller down to 13 px if needed).
     let footer = PixelRect(x: margin, y: size - 84, width: size - 2 * margin, height: 76)
     /// Slice grid.
     let grid: PixelRect
@@ -35,7 +35,7 @@ struct PageLayout: Sendable {
     static let map = PageLayout(panelWidth: 132)
 
     private init(panelWidth: Int) {
-        let top = 136
+        let top = 144
         let bottom = PageLayout.size - 92
         grid = PixelRect(x: PageLayout.margin, y: top,
                          width: PageLayout.size - 2 * PageLayout.margin - panelWidth - 12, height: bottom - top)
@@ -59,15 +59,19 @@ struct PageLayout: Sendable {
             let font = n == 0 ? PageLayout.headerFont : PageLayout.subheaderFont
             let f = try c.fitted(String(line), maxWidth: Double(header.width), font, minSize: 14)
             let m = try c.lineMetrics(f)
-            guard y + m.lineHeight <= Double(header.maxY) + 0.5 else { break }
+            guard y + m.lineHeight <= Double(header.maxY) + 0.5 else {
+                throw RenderError(.invalidInput, "page header has more lines than fit in \(header.height) px (at most 3) — shorten it")
+            }
             try c.text(String(line), x: Double(header.x), top: y, f, n == 0 ? PageLayout.textColour : PageLayout.secondaryText)
             y += m.lineHeight * 1.1
         }
         try c.line(from: (Double(margin), Double(footer.y) - 6.5), to: (Double(size - margin), Double(footer.y) - 6.5),
                    RGBColour(0.4, 0.4, 0.4))
-        try c.paragraphs([footerText].filter { !$0.isEmpty }, x: Double(footer.x), top: Double(footer.y),
-                         width: Double(footer.width), maxY: Double(footer.maxY),
-                         PageLayout.footerFont, PageLayout.secondaryText)
+        let texts = [footerText].filter { !$0.isEmpty }
+        let f = try c.fitting(texts, width: Double(footer.width), height: Double(footer.height), PageLayout.footerFont,
+                              minSize: 13, what: "page footer")
+        try c.paragraphs(texts, x: Double(footer.x), top: Double(footer.y), width: Double(footer.width),
+                         maxY: Double(footer.maxY), f, PageLayout.secondaryText)
     }
 
     private var margin: Int { PageLayout.margin }

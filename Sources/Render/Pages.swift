@@ -13,6 +13,8 @@ public enum Pages {
     /// first in bold), a legend and the metric lines (e.g. "Core (rCBF<30%): 19.2 mL") in the
     /// side panel, the footer (thresholds, algorithm version; wrapped) at the bottom, and the
     /// "RESEARCH USE ONLY — NOT FOR DIAGNOSIS" band. Core wins where both masks are set.
+    /// Metric lines and footer shrink (to 14 and 13 px) to fit; text that still does not fit,
+    /// or more than three header lines, throws rather than being cut.
     public static func summary(ct: Volume3D, core: Volume3D, penumbra: Volume3D, lines: [String], header: String,
                                footer: String) throws -> RGBImage {
         try Validate.volume(ct, "ct")
@@ -40,8 +42,10 @@ public enum Pages {
                             textColour: PageLayout.textColour, font: PageLayout.metricsFont.withSize(20))
         y += 12
         try c.line(from: (Double(p.x), y - 6.5), to: (Double(p.maxX), y - 6.5), RGBColour(0.4, 0.4, 0.4))
-        try c.paragraphs(lines, x: Double(p.x), top: y, width: Double(p.width), maxY: Double(p.maxY),
-                         PageLayout.metricsFont, PageLayout.textColour, spacing: 1.3)
+        let f = try c.fitting(lines, width: Double(p.width), height: Double(p.maxY) - y, PageLayout.metricsFont,
+                              minSize: 14, spacing: 1.3, hangingIndent: 18, what: "summary metric lines")
+        try c.paragraphs(lines, x: Double(p.x), top: y, width: Double(p.width), maxY: Double(p.maxY), f,
+                         PageLayout.textColour, spacing: 1.3, hangingIndent: 18)
         return try c.rgbImage()
     }
 

@@ -118,17 +118,44 @@ extension Canvas {
         return out
     }
 
-    /// Draw paragraphs wrapped to `width`, starting at `top`; stops before `maxY`.
-    /// Returns the y below the last line drawn.
+    /// Height in pixels that `texts` take wrapped to `width` at `font` and line `spacing`.
+    func paragraphsHeight(_ texts: [String], width: Double, _ font: Font, spacing: Double = 1.15,
+                          hangingIndent: Double = 0) throws -> Double {
+        let m = try lineMetrics(font)
+        var lines = 0
+        for t in texts { lines += try wrap(t, maxWidth: width - hangingIndent, font).count }
+        return lines == 0 ? 0 : Double(lines - 1) * m.lineHeight * spacing + m.lineHeight
+    }
+
+    /// The largest font from `font` down to `minSize` (1 px steps) at which `texts` fit in
+    /// `width` x `height`; throws when they do not fit even at `minSize` (a page never drops
+    /// numbers silently). `what` names the block in the message.
+    func fitting(_ texts: [String], width: Double, height: Double, _ font: Font, minSize: Double = 14,
+                 spacing: Double = 1.15, hangingIndent: Double = 0, what: String) throws -> Font {
+        var f = font
+        while try paragraphsHeight(texts, width: width, f, spacing: spacing, hangingIndent: hangingIndent) > height + 0.5 {
+            guard f.size - 1 >= minSize else {
+                throw RenderError(.invalidInput, "\(what) does not fit in \(Int(width))x\(Int(height)) px even at \(Int(minSize)) px text (\(texts.count) entries) — shorten it")
+            }
+            f = f.withSize(f.size - 1)
+        }
+        return f
+    }
+
+    /// Draw paragraphs wrapped to `width`, starting at `top`; continuation lines of a paragraph
+    /// are indented by `hangingIndent` pixels. Throws when a line would pass `maxY` (use
+    /// `fitting` first). Returns the y below the last line drawn.
     @discardableResult
     func paragraphs(_ texts: [String], x: Double, top: Double, width: Double, maxY: Double,
-                    _ font: Font, _ colour: RGBColour, spacing: Double = 1.15) throws -> Double {
+                    _ font: Font, _ colour: RGBColour, spacing: Double = 1.15, hangingIndent: Double = 0) throws -> Double {
         let m = try lineMetrics(font)
         var y = top
         for t in texts {
-            for line in try wrap(t, maxWidth: width, font) {
-                guard y + m.lineHeight <= maxY + 0.5 else { return y }
-                try text(line, x: x, top: y, font, colour)
+            for (n, line) in try wrap(t, maxWidth: width - hangingIndent, font).enumerated() {
+                guard y + m.lineHeight <= maxY + 0.5 else {
+                    throw RenderError(.invalidInput, "text '\(line.prefix(40))' does not fit above y = \(Int(maxY)) px")
+                }
+                try text(line, x: n == 0 ? x : x + hangingIndent, top: y, font, colour)
                 y += m.lineHeight * spacing
             }
         }

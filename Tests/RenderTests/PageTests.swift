@@ -192,6 +192,24 @@ struct PageTests {
         }
     }
 
+    @Test func textThatCannotFitThrowsInsteadOfBeingCut() throws {
+        let head = SyntheticHead(nx: 16, ny: 16, nz: 2)
+        let many = (1...60).map { "Metric \($0): \(Double($0) * 1.5) mL" }
+        let e = try #require(throws: RenderError.self) {
+            try Pages.summary(ct: head.ct, core: head.core, penumbra: head.penumbra, lines: many, header: "S", footer: "")
+        }
+        #expect(e.code == .invalidInput && e.message.contains("metric lines"))
+        #expect(throws: RenderError.self) {
+            try Pages.mapPage(head.cbf, brain: nil, colormap: .perfusion, range: 0...60, title: "a\nb\nc\nd", unit: "",
+                              footer: "")
+        }
+        // A long footer shrinks to fit and is still drawn; 30 metric lines fit at a smaller size.
+        let long = String(repeating: "Threshold rCBF < 30% and Tmax > 6 s. ", count: 14)
+        let page = try Pages.summary(ct: head.ct, core: head.core, penumbra: head.penumbra,
+                                     lines: Array(many.prefix(30)), header: "S\nline 2\nline 3", footer: long)
+        #expect(TextProbe(page, PageLayout.summary.footer).lightPixels > 1000)
+    }
+
     @Test func concurrentRenderingGivesTheSamePixelsAsSerial() async throws {
         let head = SyntheticHead(nx: 48, ny: 48, nz: 4)
         let serial = try Pages.summary(ct: head.ct, core: head.core, penumbra: head.penumbra, lines: ["HIR: 0.41"],

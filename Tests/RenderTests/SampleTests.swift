@@ -34,7 +34,21 @@ struct SampleTests {
             ("tmax-page", try Pages.mapPage(head.tmax, brain: nil, colormap: .tmax, range: 0...10,
                                             title: "Tmax", unit: "s", footer: "ctperf 0.3.0 — Tmax in s, window 0–10 (saturating)."), 1024, 1024),
         ]
-        for (name, img, w, h) in pictures {
+        // A dense page: 30 slices (25 shown), three header lines, every metric line, long footer.
+        let tall = SyntheticHead(nx: 256, ny: 256, nz: 30, spacing: (0.9, 0.9, 5))
+        let dense = try Pages.summary(
+            ct: tall.ct, core: tall.core, penumbra: tall.penumbra,
+            lines: ["Core (rCBF<30% & Tmax>6s): 19.2 mL", "Hypoperfusion (Tmax>6s): 81.6 mL", "Tmax>4s: 112.0 mL",
+                    "Tmax>8s: 55.3 mL", "Tmax>10s: 33.5 mL", "Mismatch volume: 62.4 mL", "Mismatch ratio: 4.3",
+                    "PRR: 76%", "Target mismatch DEFUSE-3: yes", "Target mismatch EXTEND-IA: yes", "HIR: 0.41",
+                    "Compensation index: 1.37", "CBV index: 0.86 (cut-off 0.8, Koneru 2025)",
+                    "Corrected CBV index: 0.81", "PVT: negative (SSS Tmax 7.1 s)", "Affected side: right"],
+            header: "CT perfusion summary\nStudy 2024-05-01 14:32\n30 slices x 5 mm, 30 time points over 49.4 s",
+            footer: "Thresholds: core = rCBF < 30% of contralateral normal tissue and Tmax > 6 s; hypoperfusion = Tmax > 6 s; penumbra = hypoperfusion minus core. rho = 1.04 g/mL, kH = 0.73. Deconvolution: block-circulant SVD with parametric residue fit. ctperf 0.3.0 (commit 0123abc). Quality: no flags.")
+        let odd = SyntheticHead(nx: 160, ny: 96, nz: 8, spacing: (0.8, 1.6, 5))
+        let oddPage = try Pages.mapPage(odd.cbf, brain: odd.brain, colormap: .perfusion, range: 0...60, title: "CBF (non-square pixels)",
+                                        unit: "mL/100g/min", footer: "0.8 x 1.6 mm pixels")
+        for (name, img, w, h) in pictures + [("summary-dense", dense, 1024, 1024), ("cbf-nonsquare", oddPage, 1024, 1024)] {
             #expect(img.width == w && img.height == h, "\(name): \(img.width)x\(img.height)")
             #expect(img.rgb.count == w * h * 3)
             try Samples.save(img, name)
