@@ -23,12 +23,16 @@ let package = Package(
         ),
         // zlib for .nii.gz (Debian's zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // cairo for QA figures and Secondary Capture pages (Debian's libcairo2-dev).
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         // Pure value types: grids, affines (LPS/RAS), 4D volumes.
         .target(name: "Imaging"),
         // Swift API over the shim: tags, pixels, acquisition grouping, writing.
         .target(name: "DICOM", dependencies: ["CDCMTK", "Imaging"]),
         // NIfTI-1 and JSON outputs.
         .target(name: "Outputs", dependencies: ["Imaging", "CZlib"]),
+        // Pictures: QA PNGs and the RGB pages behind DICOM Secondary Capture, drawn with cairo.
+        .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
         // Synthetic CT perfusion studies with ground truth.
         .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"]),
         // Executables: argument parsing and wiring only.
@@ -41,6 +45,7 @@ let package = Package(
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Imaging", "Phantom", "TestSupport"]),
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging", "TestSupport"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Imaging"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
