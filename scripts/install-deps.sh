@@ -7,6 +7,7 @@ packages=(
   zlib1g-dev              # .nii.gz
   dicom3tools             # dciodvfy: validates every DICOM object we write
   dcm2niix                # reference DICOM -> NIfTI geometry
+  libcairo2-dev fonts-dejavu-core   # QA figures and Secondary Capture pages
 )
 missing=()
 for p in "${packages[@]}"; do
