@@ -1,37 +1,72 @@
 import Foundation
 
-/// One header row and one data row from an Encodable value: nested objects are flattened with
-/// "." between keys (e.g. `pvt.sinus_tmax_median_s`), arrays are written as JSON text in one
-/// cell, null as an empty cell. Columns are sorted, so names and order are stable across runs.
+/// One header row and one data row from a value, by reflection over its stored properties so
+/// that every property gives a column even when it is nil: the column set and order depend on
+/// the type only, never on the values. Nested structs are flattened with "." between names
+/// (e.g. `venous.torcula.tmax_median_s`); names are snake_case exactly as JSONEncoder's
+/// `.convertToSnakeCase` writes them, so CSV columns match metrics.json keys. Arrays are written
+/// as one cell with values separated by ";"; nil is an empty cell.
 public enum FlatCSV {
-    public static func make<T: Encodable>(_ value: T, encoder: JSONEncoder = JSONEncoder()) throws -> String {
-        let data = try encoder.encode(value)
-        let object = try JSONSerialization.jsonObject(with: data)
+    public static func make(_ value: Any) -> String {
         var cells: [(String, String)] = []
-        flatten(object, prefix: "", into: &cells)
-        cells.sort { $0.0 < $1.0 }
+        flatten(value, prefix: "", into: &cells)
         return cells.map { quote($0.0) }.joined(separator: ",") + "\n"
             + cells.map { quote($0.1) }.joined(separator: ",") + "\n"
     }
 
     private static func flatten(_ value: Any, prefix: String, into cells: inout [(String, String)]) {
-        if let dict = value as? [String: Any] {
-            for (k, v) in dict { flatten(v, prefix: prefix.isEmpty ? k : prefix + "." + k, into: &cells) }
-        } else if value is [Any] {
-            let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            cells.append((prefix, String(decoding: data, as: UTF8.self)))
-        } else if value is NSNull {
-            cells.append((prefix, ""))
-        } else if let n = value as? NSNumber {
-            // Booleans come back from JSONSerialization as NSNumber too, with objCType "c".
-            if String(cString: n.objCType) == "c" {
-                cells.append((prefix, n.boolValue ? "true" : "false"))
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            if let wrapped = mirror.children.first?.value {
+                flatten(wrapped, prefix: prefix, into: &cells)
             } else {
-                cells.append((prefix, "\(n)"))
+                cells.append((prefix, ""))
             }
-        } else {
-            cells.append((prefix, "\(value)"))
+        case .struct, .class:
+            for child in mirror.children {
+                guard let label = child.label else { continue }
+                let name = snakeCase(label)
+                flatten(child.value, prefix: prefix.isEmpty ? name : prefix + "." + name, into: &cells)
+            }
+        case .collection, .set:
+            cells.append((prefix, mirror.children.map { cell($0.value) }.joined(separator: ";")))
+        default:
+            cells.append((prefix, cell(value)))
         }
+    }
+
+    private static func cell(_ value: Any) -> String {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            return mirror.children.first.map { cell($0.value) } ?? ""
+        }
+        if let e = value as? any RawRepresentable { return "\(e.rawValue)" }
+        return "\(value)"
+    }
+
+    /// camelCase -> snake_case with JSONEncoder's rules ("coreVolumeML" -> "core_volume_ml",
+    /// "tmaxOver6sVolumeML" -> "tmax_over6s_volume_ml", "defuse3TargetMismatch" -> "defuse3_target_mismatch").
+    public static func snakeCase(_ key: String) -> String {
+        guard !key.isEmpty else { return key }
+        let chars = Array(key)
+        var words: [String] = []
+        var start = 0
+        var i = 1
+        while i < chars.count {
+            if chars[i].isUppercase {
+                if !chars[i - 1].isUppercase {
+                    // lower -> Upper: a new word starts here.
+                    words.append(String(chars[start..<i])); start = i
+                } else if i + 1 < chars.count, chars[i + 1].isLowercase {
+                    // "MLValue": the last capital of a run starts the next word.
+                    words.append(String(chars[start..<i])); start = i
+                }
+            }
+            i += 1
+        }
+        words.append(String(chars[start...]))
+        return words.map { $0.lowercased() }.joined(separator: "_")
     }
 
     /// RFC 4180 quoting when needed.
