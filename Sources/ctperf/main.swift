@@ -1,7 +1,8 @@
 import DICOM
+import Outputs
 import Foundation
 
-let version = "0.1.0"
+let version = CtperfVersion.string
 
 let usage = """
 ctperf \(version) — open CT perfusion analysis for acute stroke (research use, not a medical device)
@@ -9,6 +10,7 @@ ctperf \(version) — open CT perfusion analysis for acute stroke (research use,
 usage: ctperf COMMAND [options]
 
 commands:
+  analyze          --dicom_dir DIR --out_dir OUT: perfusion maps, stroke metrics, QA figures, DICOM SC + SR
   inspect DIR      list the acquisitions in a DICOM folder: perfusion or not, complete or not, and why
   phantom --out D  write a synthetic CT perfusion study with its ground truth
   help [COMMAND]   show help (also: ctperf COMMAND --help)
@@ -26,11 +28,13 @@ func runCLI(_ argv: [String]) -> Int32 {
     let rest = Array(argv.dropFirst())
     do {
         switch command {
+        case "analyze", "analyse": try AnalyzeCommand.run(rest)
         case "inspect": try InspectCommand.run(rest)
         case "phantom": try PhantomCommand.run(rest)
         case "--version", "version": print("ctperf \(version)")
         case "help", "--help", "-h":
             switch rest.first {
+            case "analyze": print(AnalyzeCommand.help)
             case "inspect": print(InspectCommand.help)
             case "phantom": print(PhantomCommand.help)
             default: print(usage)

@@ -1,0 +1,110 @@
+import DICOM
+import Foundation
+import Outputs
+import Perfusion
+
+enum AnalyzeCommand {
+    static let help = """
+    usage: ctperf analyze --dicom_dir DIR --out_dir OUT [--roi_mask LESION_CORTEX.nii.gz]
+                          [--contra_mask CONTRA_CORTEX.nii.gz] [--tmax-threshold S] [--rcbf-threshold F]
+                          [--rho G_PER_ML] [--kh F] [--pvt-threshold S] [--acquisition N] [--no-dicom] [--quiet]
+
+    Finds the CT perfusion acquisition in DIR, computes CBF, CBV, MTT, Tmax (and TTP, rCBF, rCBV),
+    the core, penumbra and every stroke metric, and writes OUT (created complete, or not at all):
+      cbf/cbv/mtt/tmax/ttp/rcbf/rcbv.nii.gz, brain_mask, hypoperf_mask_tmax6, core_mask_rcbf30,
+      penumbra_mask, pvt_sinus_roi, pvt_torcula_roi (.nii.gz), metrics.json (docs/metrics-json.md),
+      metrics.csv, qa_aif_vof.png, qa_tmax_mip.png, qa_core_penumbra_mip.png, and dicom/ (Secondary
+      Capture summary page and CBF/CBV/MTT/Tmax colour maps, TID 1500 SR) for PACS.
+    Options may be spelled with - or _ (--dicom-dir = --dicom_dir).
+
+      --dicom_dir DIR        input folder (searched recursively; non-DICOM files are skipped)
+      --out_dir OUT          results folder (replaced only after the new results are complete)
+      --roi_mask M           lesion-side cortex ROI for the corrected CBV index (NIfTI; resampled by
+                             world coordinates when its grid differs; must overlap the slab)
+      --contra_mask M        contralateral cortex ROI (also the reference tissue)
+      --tmax-threshold S     hypoperfusion threshold, s (default 6)
+      --rcbf-threshold F     core threshold on rCBF, fraction (default 0.30)
+      --rho G_PER_ML         brain tissue density (default 1.04)
+      --kh F                 haematocrit correction kH (default 0.73)
+      --pvt-threshold S      venous Tmax for prolonged venous transit, s (default 10)
+      --acquisition N        analyse acquisition N as numbered by `ctperf inspect` (default: the most
+                             complete perfusion acquisition)
+      --no-dicom             skip the DICOM Secondary Capture and SR
+      --quiet                no progress on stderr
+
+    exit codes: 0 success, 2 bad arguments, 3 no analysable perfusion acquisition (the message lists
+    what was found), 4 input unreadable (folder or ROI mask), 5 analysis failed, 6 results not written
+    Research use only — not a medical device.
+    """
+
+    static func run(_ argv: [String]) throws {
+        let args = try Arguments(argv, valueOptions: ["dicom-dir", "out-dir", "roi-mask", "contra-mask", "tmax-threshold",
+                                                      "rcbf-threshold", "rho", "kh", "pvt-threshold", "acquisition"],
+                                 flagOptions: ["help", "no-dicom", "quiet"])
+        if args.flag("help") { print(help); return }
+        guard args.positionals.isEmpty else { throw CLIError(.usage, "unexpected argument '\(args.positionals[0])'") }
+        guard let dicom = args.value("dicom-dir"), let out = args.value("out-dir") else {
+            throw CLIError(.usage, "analyze needs --dicom_dir DIR and --out_dir OUT\n\n\(help)")
+        }
+        var request = AnalyzeRequest(dicomDirectory: dicom, outputDirectory: out)
+        request.roiMaskPath = args.value("roi-mask")
+        request.contraMaskPath = args.value("contra-mask")
+        request.options.tmaxThresholdS = try args.double("tmax-threshold", default: 6, range: 1...30)
+        request.options.rcbfThreshold = try args.double("rcbf-threshold", default: 0.30, range: 0.05...0.9)
+        request.options.tissueDensityGPerML = try args.double("rho", default: 1.04, range: 0.5...2)
+        request.options.hematocritFactorKH = try args.double("kh", default: 0.73, range: 0.1...1.5)
+        request.options.pvtThresholdS = try args.double("pvt-threshold", default: 10, range: 1...60)
+        if args.value("acquisition") != nil { request.acquisitionID = try args.int("acquisition", default: 1, range: 1...10_000) }
+        request.writeDICOM = !args.flag("no-dicom")
+        let quiet = args.flag("quiet")
+        let progress = ProgressPrinter()
+        let started = Date()
+        let summary: AnalyzeSummary
+        do {
+            summary = try AnalyzeJob.run(request) { event in if !quiet { progress.show(event) } }
+        } catch let f as AnalyzeFailure {
+            switch f {
+            case .noPerfusion(let m): throw CLIError(.noPerfusion, m)
+            case .unreadableInput(let m): throw CLIError(.unreadableInput, m)
+            case .analysisFailed(let m): throw CLIError(.analysisFailed, m)
+            case .outputFailed(let m): throw CLIError(.outputFailed, m)
+            }
+        }
+        let m = summary.metrics
+        print(String(format: "core %.1f mL, Tmax>%g s %.1f mL, mismatch ratio %@, HIR %@, CBV index %@, PVT %@",
+                     m.coreVolumeML, request.options.tmaxThresholdS, m.hypoperfusionVolumeML,
+                     m.mismatchRatio.map { String(format: "%.2f", $0) } ?? "n/a",
+                     m.hypoperfusionIntensityRatio.map { String(format: "%.2f", $0) } ?? "n/a",
+                     m.cbvIndexConventional.map { String(format: "%.2f", $0) } ?? "n/a",
+                     m.venous.prolongedVenousTransit.map { $0 ? "positive" : "negative" } ?? "n/a"))
+        for flag in summary.qualityFlags { print("quality: \(flag.message)") }
+        print(String(format: "results in %@ (%d files, %.1f s)", summary.outputDirectory, summary.files.count, Date().timeIntervalSince(started)))
+    }
+}
+
+/// Stage-by-stage progress on stderr, for a person at a terminal.
+final class ProgressPrinter: @unchecked Sendable {
+    // @unchecked Sendable: state is only touched under the lock.
+    private let lock = NSLock()
+    private var lastStage = ""
+    private var lastPercent = -1
+
+    func show(_ event: AnalyzeEvent) {
+        lock.lock(); defer { lock.unlock() }
+        var line: String?
+        switch event {
+        case .progress(let stage, let fraction):
+            let percent = Int((fraction * 100).rounded(.down)) / 25 * 25
+            if stage != lastStage || percent != lastPercent {
+                line = String(format: "[%3d%%] %@", percent, stage)
+                lastStage = stage
+                lastPercent = percent
+            }
+        case .stageDone(let stage, let seconds, let rss):
+            line = String(format: "       %@ done in %.1f s (peak memory %.0f MiB)", stage, seconds, rss)
+        case .note(let text):
+            line = "note: \(text)"
+        }
+        if let line { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+}
