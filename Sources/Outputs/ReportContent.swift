@@ -47,10 +47,13 @@ struct ReportContent {
             String(format: "Tmax>%@s: %.1f mL", t, m.hypoperfusionVolumeML),
             String(format: "Mismatch volume: %.1f mL", m.mismatchVolumeML),
             "Mismatch ratio: " + num(m.mismatchRatio, "%.1f", reason: m.mismatchRatioNullReason),
-            String(format: "Tmax>10s: %.1f mL", m.tmaxOver10sVolumeML) + "   HIR: " + num(m.hypoperfusionIntensityRatio),
-            "CBV index: " + num(m.cbvIndexConventional) + " (cortical: " + num(m.cbvIndexCorrected) + ")",
-            "PVT: \(pvt)" + (m.venous.superiorSagittalSinus.tmaxMedianS.map { String(format: " (SSS Tmax %.1f s)", $0) } ?? ""),
-            "DEFUSE-3 target: \(m.defuse3TargetMismatch ? "yes" : "no")   EXTEND-IA: \(m.extendIATargetMismatch ? "yes" : "no")",
+            String(format: "Tmax>10s: %.1f mL", m.tmaxOver10sVolumeML),
+            "HIR: " + num(m.hypoperfusionIntensityRatio),
+            "CBV index: " + num(m.cbvIndexConventional),
+            "Cortical CBV index: " + num(m.cbvIndexCorrected),
+            "PVT: \(pvt)" + (m.venous.superiorSagittalSinus.tmaxMedianS.map { String(format: " (sinus Tmax %.1f s)", $0) } ?? ""),
+            "DEFUSE-3 target mismatch: \(m.defuse3TargetMismatch ? "yes" : "no")",
+            "EXTEND-IA target mismatch: \(m.extendIATargetMismatch ? "yes" : "no")",
             "Affected side: \(m.affectedSide ?? "none detected")",
         ] + c.result.qualityFlags.map { "QC: \($0.message)" }
         footer = "Thresholds: core rCBF < \(r)% and Tmax > \(t) s; hypoperfusion Tmax > \(t) s; PVT venous Tmax >= "
@@ -61,7 +64,7 @@ struct ReportContent {
         func find(_ code: String, _ meaning: String) -> CodedConcept { CtperfCodingScheme.concept(code, meaning) }
         func volumeGroup(_ id: String, _ finding: CodedConcept, _ mL: Double, _ description: String) -> MeasurementGroup {
             MeasurementGroup(trackingIdentifier: id, trackingUID: UID.generate(), finding: finding, findingSite: Self.brain,
-                             measurements: [Measurement(concept: v, value: mL, unit: Self.mL, description: description)])
+                             measurements: [DICOM.Measurement(concept: v, value: mL, unit: Self.mL, description: description)])
         }
         var groups = [
             volumeGroup("Ischemic core", find("CORE", "Ischemic core"), m.coreVolumeML, "rCBF < \(r)% and Tmax > \(t) s"),
@@ -71,12 +74,12 @@ struct ReportContent {
             volumeGroup("Tmax>8s", find("TMAX8", "Tissue with Tmax > 8 s"), m.tmaxOver8sVolumeML, "Tmax > 8 s"),
             volumeGroup("Tmax>10s", find("TMAX10", "Tissue with Tmax > 10 s"), m.tmaxOver10sVolumeML, "Tmax > 10 s"),
         ]
-        var indices: [Measurement] = [
-            Measurement(concept: find("MISMATCHVOL", "Mismatch volume"), value: m.mismatchVolumeML, unit: Self.mL,
+        var indices: [DICOM.Measurement] = [
+            DICOM.Measurement(concept: find("MISMATCHVOL", "Mismatch volume"), value: m.mismatchVolumeML, unit: Self.mL,
                         description: "hypoperfusion minus core"),
         ]
         func add(_ value: Double?, _ concept: CodedConcept, _ unit: CodedConcept, _ description: String) {
-            if let value, value.isFinite { indices.append(Measurement(concept: concept, value: value, unit: unit, description: description)) }
+            if let value, value.isFinite { indices.append(DICOM.Measurement(concept: concept, value: value, unit: unit, description: description)) }
         }
         add(m.mismatchRatio, find("MISMATCHRATIO", "Mismatch ratio"), Self.ratio, "hypoperfusion / core")
         add(m.prrPercent, find("PRR", "Penumbra ratio"), Self.percent, "penumbra / hypoperfusion x 100")
@@ -89,12 +92,12 @@ struct ReportContent {
         groups.append(MeasurementGroup(trackingIdentifier: "Perfusion indices", trackingUID: UID.generate(),
                                        finding: find("PERFIDX", "Perfusion indices"), findingSite: Self.brain,
                                        measurements: indices))
-        var venous: [Measurement] = []
+        var venous: [DICOM.Measurement] = []
         if let s = m.venous.superiorSagittalSinus.tmaxMedianS {
-            venous.append(Measurement(concept: Self.tmax, value: s, unit: Self.seconds, description: "median, superior sagittal sinus"))
+            venous.append(DICOM.Measurement(concept: Self.tmax, value: s, unit: Self.seconds, description: "median, superior sagittal sinus"))
         }
         if let s = m.venous.torcula.tmaxMedianS {
-            venous.append(Measurement(concept: Self.tmax, value: s, unit: Self.seconds, description: "median, torcula"))
+            venous.append(DICOM.Measurement(concept: Self.tmax, value: s, unit: Self.seconds, description: "median, torcula"))
         }
         if !venous.isEmpty {
             let call = m.venous.prolongedVenousTransit ?? false

@@ -82,26 +82,47 @@ enum AnalyzeCommand {
     }
 }
 
-/// Stage-by-stage progress on stderr, for a person at a terminal.
+/// Stage-by-stage progress on stderr, for a person at a terminal: one line when a stage starts
+/// and every 10 % of the whole run, with the overall percentage.
 final class ProgressPrinter: @unchecked Sendable {
     // @unchecked Sendable: state is only touched under the lock.
     private let lock = NSLock()
     private var lastStage = ""
-    private var lastPercent = -1
+    private var lastPercent = -10
+
+    /// Share of the whole run per stage (percent, in order); analysis sub-stages share "analyse".
+    private static let stages: [(name: String, share: Double)] = [
+        ("scan", 5), ("load", 10), ("analyse", 60), ("write", 8), ("figures", 7), ("dicom", 10),
+    ]
+
+    static func overall(_ stage: String, _ fraction: Double) -> Int {
+        var base = 0.0
+        for s in stages {
+            if stage == s.name || stage.hasPrefix(s.name + ":") {
+                var f = fraction
+                if stage.hasPrefix("analyse: "), let i = PerfusionStage.allCases.firstIndex(where: { "analyse: " + $0.rawValue == stage }) {
+                    f = (Double(i) + fraction) / Double(PerfusionStage.allCases.count)
+                }
+                return Int(base + s.share * min(max(f, 0), 1))
+            }
+            base += s.share
+        }
+        return Int(base)
+    }
 
     func show(_ event: AnalyzeEvent) {
         lock.lock(); defer { lock.unlock() }
         var line: String?
         switch event {
         case .progress(let stage, let fraction):
-            let percent = Int((fraction * 100).rounded(.down)) / 25 * 25
-            if stage != lastStage || percent != lastPercent {
+            let percent = Self.overall(stage, fraction)
+            if stage != lastStage || percent >= lastPercent + 10 {
                 line = String(format: "[%3d%%] %@", percent, stage)
                 lastStage = stage
                 lastPercent = percent
             }
         case .stageDone(let stage, let seconds, let rss):
-            line = String(format: "       %@ done in %.1f s (peak memory %.0f MiB)", stage, seconds, rss)
+            line = String(format: "       %@: %.1f s, peak memory %.0f MiB", stage, seconds, rss)
         case .note(let text):
             line = "note: \(text)"
         }
