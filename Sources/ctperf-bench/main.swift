@@ -1,12 +1,16 @@
 import DICOM
 import Foundation
 import Imaging
+import Outputs
 import Phantom
 
-// ctperf-bench: loader throughput in a release build, side by side with the raw file-read rate
-// of the same files.
-//   swift run -c release ctperf-bench [--matrix 512] [--slices 20] [--frames 30] [--threads N]
+// ctperf-bench: benchmarks in a release build that print figures side by side.
+//   swift run -c release ctperf-bench loader [--matrix 512] [--slices 20] [--frames 30] [--threads N]
 //                                     [--syntaxes explicit,implicit,jpeg-lossless,jpeg-lossless-57,jpeg-ls,rle]
+//       loader throughput next to the raw file-read rate of the same files
+//   swift run -c release ctperf-bench analyze [--matrices 256,512]
+//       the whole `ctperf analyze` (load to last output file) per stage: wall time and peak memory,
+//       each size in a fresh process so its peak memory is its own
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
@@ -20,56 +24,12 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func peakRSSMB() -> Double {
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-let matrix = Int(option("matrix", "512"))!
-let slices = Int(option("slices", "20"))!
-let frames = Int(option("frames", "30"))!
-let syntaxes = option("syntaxes", "explicit").split(separator: ",").map { PhantomTransferSyntax(rawValue: String($0))! }
-let threads = Int(option("threads", String(defaultThreadCount())))!
-let root = FileManager.default.temporaryDirectory.appendingPathComponent("ctperf-bench-\(getpid())").path
-defer { try? FileManager.default.removeItem(atPath: root) }
-
-print("ctperf-bench loader: \(matrix)x\(matrix), \(slices) slices x \(frames) frames = \(slices * frames) files, \(threads) threads")
-print("syntax            files  MB     raw read files/s  MB/s  | headers files/s | load files/s  MB/s  | peak RSS MB")
-for syntax in syntaxes {
-    var request = PhantomRequest()
-    request.phantomCase = .strokeLeft
-    request.transferSyntax = syntax
-    request.spec.matrix = matrix
-    request.spec.slices = slices
-    request.spec.frames = frames
-    let dir = (root as NSString).appendingPathComponent(syntax.rawValue)
-    let model = try PhantomOutput.model(for: request)
-    _ = try StudyWriter.write(request, model: model, to: dir)
-    let dicom = (dir as NSString).appendingPathComponent("DICOM")
-    let files = try FolderScanner.listFiles(root: dicom)
-    var bytes = 0
-    for f in files { bytes += try Data(contentsOf: URL(fileURLWithPath: f)).count }   // warm the page cache
-    let mb = Double(bytes) / 1e6
-
-    // Raw: read every file completely, same thread count as the loader.
-    let raw = seconds {
-        let sizes: [Int] = parallelMap(files.count, threads: threads) { i in
-            (try? Data(contentsOf: URL(fileURLWithPath: files[i])).count) ?? 0
-        }
-        precondition(sizes.reduce(0, +) == bytes)
-    }
-    var scan: ScanResult!
-    let headers = try seconds { scan = try FolderScanner.scan(root: dicom, threads: threads) }
-    var loaded: LoadedAcquisition!
-    let load = try seconds {
-        let s = try FolderScanner.scan(root: dicom, threads: threads)
-        let g = AcquisitionGrouper.group(s.instances)
-        guard let a = g.acquisitions.first(where: \.analysable) else { fatalError("no analysable acquisition") }
-        loaded = try AcquisitionLoader.load(a, instances: s.instances, threads: threads)
-    }
-    precondition(scan.instances.count == files.count && loaded.volume.nt == frames)
-    let n = Double(files.count)
-    print(String(format: "%-16@ %6d %6.0f  %10.0f %8.0f  | %15.0f | %12.0f %5.0f | %8.0f",
-                 syntax.rawValue as NSString, files.count, mb, n / raw, mb / raw, n / headers, n / load, mb / load, peakRSSMB()))
+let mode = CommandLine.arguments.dropFirst().first.flatMap { $0.hasPrefix("--") ? nil : $0 } ?? "loader"
+switch mode {
+case "loader": try LoaderBench.run()
+case "analyze": try AnalyzeBench.run()
+case "analyze-one": try AnalyzeBench.runOne(dicom: CommandLine.arguments[2], out: CommandLine.arguments[3])
+default:
+    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze [options]\n".utf8))
+    exit(2)
 }
