@@ -27,12 +27,14 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         // Pure value types: grids, affines (LPS/RAS), 4D volumes.
         .target(name: "Imaging"),
+        // POSIX file calls wrapped once, and the one durable (temp, fsync, rename) file writer.
+        .target(name: "FileSystem"),
         // Swift API over the shim: tags, pixels, acquisition grouping, writing.
-        .target(name: "DICOM", dependencies: ["CDCMTK", "Imaging"]),
+        .target(name: "DICOM", dependencies: ["CDCMTK", "Imaging", "FileSystem"]),
         // NIfTI-1 and JSON outputs.
-        .target(name: "Outputs", dependencies: ["Imaging", "CZlib"]),
+        .target(name: "Outputs", dependencies: ["Imaging", "CZlib", "FileSystem"]),
         // Pictures: QA PNGs and the RGB pages behind DICOM Secondary Capture, drawn with cairo.
-        .target(name: "Render", dependencies: ["Imaging", "CCairo"]),
+        .target(name: "Render", dependencies: ["Imaging", "CCairo", "FileSystem"]),
         // Synthetic CT perfusion studies with ground truth.
         .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"]),
         // Executables: argument parsing and wiring only.

@@ -68,7 +68,7 @@ public enum MeasurementReportWriter {
         ]
         for (tag, value) in own { try document.put(tag, value) }
 
-        try DurableFile.write(to: path) { temp in try document.save(path: temp) }
+        try writeDurably(to: path) { temp in try document.save(path: temp) }
         return sopInstanceUID
     }
 

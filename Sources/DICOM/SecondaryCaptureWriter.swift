@@ -87,7 +87,7 @@ public enum SecondaryCaptureWriter {
         try root.put(Tags.pixelRepresentation, "0")
         try root.putPixels8(rgb)
 
-        try DurableFile.write(to: path) { temp in
+        try writeDurably(to: path) { temp in
             try builder.save(path: temp, transferSyntaxUID: TransferSyntax.explicitLittle)
         }
         return sopInstanceUID

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FileSystem
 import Imaging
 
 extension NIfTI {
@@ -76,6 +77,10 @@ extension NIfTI {
 
     /// The file's bytes, gunzipped (streamed chunk by chunk) when it starts with the gzip magic.
     static func readFileBytes(path: String) throws -> (bytes: [UInt8], wasGzip: Bool) {
+        try outputsIO { try readFileBytesRaw(path: path) }
+    }
+
+    private static func readFileBytesRaw(path: String) throws -> (bytes: [UInt8], wasGzip: Bool) {
         let fd = try PosixFile.openFile(path, flags: O_RDONLY | O_CLOEXEC)
         defer { PosixFile.closeIgnoringErrors(fd) }
         let size = try PosixFile.size(fd, path: path)

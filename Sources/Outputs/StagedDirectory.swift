@@ -1,3 +1,4 @@
+import FileSystem
 import Foundation
 
 /// A results folder that appears complete or not at all: files are written into a staging
@@ -28,6 +29,10 @@ public struct StagedDirectory: Sendable {
     /// Move the complete staging folder to the final name. An existing folder there is moved
     /// aside first and removed once the new one is in place.
     public func commit() throws {
+        try outputsIO { try renameIntoPlace() }
+    }
+
+    private func renameIntoPlace() throws {
         var previous: String?
         if FileManager.default.fileExists(atPath: finalPath) {
             let aside = stagingPath.replacingOccurrences(of: ".partial-", with: ".previous-")

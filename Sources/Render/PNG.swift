@@ -1,4 +1,5 @@
 import CCairo
+import FileSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,19 +23,14 @@ enum PNG {
         }
         try Cairo.store(argb, width: image.width, height: image.height, into: s)
 
-        let (directory, name) = split(path)
-        let temp = "\(directory)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        var renamed = false
-        defer { if !renamed { unlink(temp) } }
-
-        let st = cairo_surface_write_to_png(s, temp)
-        guard st == CAIRO_STATUS_SUCCESS else { throw Cairo.error("cairo_surface_write_to_png(\(temp))", st) }
-        try fsyncPath(temp, what: "PNG")
-        guard rename(temp, path) == 0 else {
-            throw RenderError(.io, "rename(\(temp), \(path)) failed: \(errnoText()) — is the directory writable?")
+        do {
+            try DurableFile.write(to: path) { temp in
+                let st = cairo_surface_write_to_png(s, temp)
+                guard st == CAIRO_STATUS_SUCCESS else { throw Cairo.error("cairo_surface_write_to_png(\(temp))", st) }
+            }
+        } catch let e as FileSystemError {
+            throw RenderError(.io, e.message + " — is the directory writable?")
         }
-        renamed = true
-        try fsyncPath(directory, what: "directory")
     }
 
     static func read(_ path: String) throws -> RGBImage {
@@ -59,21 +55,4 @@ enum PNG {
         return RGBImage(width: w, height: h, rgb: rgb)
     }
 
-    /// Directory ("." when none) and file name of a path.
-    static func split(_ path: String) -> (directory: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let dir = String(path[..<slash])
-        return (dir.isEmpty ? "/" : dir, String(path[path.index(after: slash)...]))
-    }
-
-    private static func fsyncPath(_ path: String, what: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw RenderError(.io, "open(\(path)) for fsync of the \(what) failed: \(errnoText())") }
-        defer { close(fd) }
-        var rc: Int32
-        repeat { rc = fsync(fd) } while rc != 0 && errno == EINTR
-        guard rc == 0 else { throw RenderError(.io, "fsync(\(path)) failed: \(errnoText())") }
-    }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }

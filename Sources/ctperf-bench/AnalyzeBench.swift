@@ -22,7 +22,7 @@ enum AnalyzeBench {
             // Flush the phantom to disk first so write-back does not run during the measurement
             // (the files stay in the page cache, as they would after a transfer).
             sync()
-            fflush(stdout)
+            fflush(nil)   // all output streams: this process's lines come before the child's
             let p = Process()
             p.executableURL = URL(fileURLWithPath: me)
             p.arguments = ["analyze-one", dir + "/DICOM", dir + "/out"]
