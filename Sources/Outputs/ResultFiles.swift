@@ -34,11 +34,19 @@ enum ResultFiles {
         ]
         var outputs: [String: String] = [:]
         let all = maps.map { ($0, $1, $2, NIfTIDataType.float32) } + masks.map { ($0, $1, $2, NIfTIDataType.uint8) }
-        for (n, (name, volume, description, type)) in all.enumerated() {
-            try NIfTI.write(volume, to: out.path(name), dataType: type, description: "ctperf \(description)")
-            outputs[name] = description
-            progress(Double(n + 1) / Double(all.count + 1))
+        // Compression dominates: write the files on all cores.
+        let failures: [String?] = parallelMap(all.count, threads: c.request.threads) { n in
+            let (name, volume, description, type) = all[n]
+            do {
+                try NIfTI.write(volume, to: out.path(name), dataType: type, description: "ctperf \(description)")
+                return nil
+            } catch {
+                return "\(error)"
+            }
         }
+        if let failure = failures.compactMap({ $0 }).first { throw OutputsError(.io, failure) }
+        for (name, _, description, _) in all { outputs[name] = description }
+        progress(Double(all.count) / Double(all.count + 1))
         let written = all.map(\.0) + ["metrics.json", "metrics.csv"]
         outputs["metrics.csv"] = "one header row, one data row"
         for name in ["qa_aif_vof.png", "qa_tmax_mip.png", "qa_core_penumbra_mip.png"] { outputs[name] = "QA figure" }
