@@ -34,14 +34,6 @@ public enum PhantomCase: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Whether ctperf should find an analysable perfusion acquisition in the case.
-    public var expectsAnalysablePerfusion: Bool {
-        switch self {
-        case .singlePhase, .cta, .incomplete, .mr: return false
-        default: return true
-        }
-    }
-
     /// One line for `ctperf phantom --help`.
     public var summary: String {
         switch self {
