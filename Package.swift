@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 // ctperf — open CT perfusion node. Targets follow the pipeline:
-//   CDCMTK (C++ shim) -> DICOM (read, group, write) -> Imaging (value types)
-//   -> Outputs (NIfTI, JSON) -> Phantom (synthetic studies) -> ctperf (CLI)
+//   receive/read: CDCMTK (C++ shim) -> DICOM (read, group, load, write SC/SR)
+//   analyse: Perfusion (pure numerics on Imaging value types)
+//   render and write: Render (cairo figures/pages), Outputs (NIfTI, JSON/CSV, the analyze job)
+//   Phantom (synthetic studies with truth), ctperf (CLI), ctperf-bench (benchmarks)
 import PackageDescription
 
 let dcmtkLibraries = ["cmr", "dcmsr", "dcmnet", "dcmtls", "dcmjpls", "dcmjpeg", "ijg8", "ijg12", "ijg16",
@@ -32,14 +34,17 @@ let package = Package(
         // Swift API over the shim: tags, pixels, acquisition grouping, writing.
         .target(name: "DICOM", dependencies: ["CDCMTK", "Imaging", "FileSystem"]),
         // NIfTI-1 and JSON outputs.
-        .target(name: "Outputs", dependencies: ["Imaging", "CZlib", "FileSystem"]),
+        // Pure numerics (DESIGN section 5). Always optimised: debug-built pixel loops are ~100x
+        // slower, and the tests run the analysis on phantoms.
+        .target(name: "Perfusion", dependencies: ["Imaging"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "Outputs", dependencies: ["Imaging", "CZlib", "FileSystem", "DICOM", "Perfusion", "Render"]),
         // Pictures: QA PNGs and the RGB pages behind DICOM Secondary Capture, drawn with cairo.
         .target(name: "Render", dependencies: ["Imaging", "CCairo", "FileSystem"]),
         // Synthetic CT perfusion studies with ground truth.
-        .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"]),
+        .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"], swiftSettings: [.unsafeFlags(["-O"])]),
         // Executables: argument parsing and wiring only.
-        .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom"]),
-        .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom"]),
+        .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion"]),
+        .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion"]),
 
         // Helpers shared by the test targets: external tools, temporary directories.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -48,6 +53,8 @@ let package = Package(
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging", "TestSupport"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Imaging"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"]),
+        .testTarget(name: "PerfusionTests", dependencies: ["Perfusion", "Phantom", "Imaging"],
+                    swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
