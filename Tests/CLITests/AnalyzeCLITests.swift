@@ -139,6 +139,36 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     }
 
+    /// Corrupt and unusable files mixed into the folder are skipped; the analysis still runs.
+    /// ROI masks on another (coarser, shifted) grid that overlaps the slab are resampled by world
+    /// coordinates and drive the corrected CBV index.
+    @Test func corruptFilesAreSkippedAndOverlappingMasksAreResampled() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.phantom(dir, "corrupt")
+        // Hemispheric masks on a 2 mm grid offset by 1 mm from the 1.8 mm phantom grid: the
+        // lesion side (patient left, +x) and the other side, each a slab of cortex-containing slices.
+        let g = Grid(nx: 120, ny: 120, nz: 20, affineLPS: Affine(columnI: Vector3(2, 0, 0), columnJ: Vector3(0, 2, 0),
+                                                                 columnK: Vector3(0, 0, 5), origin: Vector3(-119, -119, -7.5)))
+        var left = Volume3D(grid: g), right = Volume3D(grid: g)
+        for k in 6..<14 { for j in 0..<120 { for i in 0..<120 {
+            let x = g.positionLPS(i: Double(i), j: Double(j), k: Double(k)).x
+            if x > 10 { left[i, j, k] = 1 } else if x < -2 { right[i, j, k] = 1 }
+        } } }
+        try NIfTI.write(left, to: dir + "/roi.nii.gz", dataType: .uint8)
+        try NIfTI.write(right, to: dir + "/contra.nii.gz", dataType: .uint8)
+        let r = try CLI.run(CLI.ctperf, ["analyze", "--dicom_dir", dir + "/DICOM", "--out_dir", dir + "/out", "--no-dicom",
+                                         "--roi_mask", dir + "/roi.nii.gz", "--contra_mask", dir + "/contra.nii.gz"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try Self.json(dir + "/out/metrics.json")
+        let masks = doc["user_masks"] as! JSON
+        #expect((masks["roi_mask"] as! JSON)["resampled_by_world_coordinates"] as? Bool == true)
+        #expect(((masks["contra_mask"] as! JSON)["voxels"] as? Int ?? 0) > 0)
+        let m = doc["metrics"] as! JSON
+        #expect((m["cbv_index_corrected_regions"] as? String)?.contains("roi_mask") == true)
+        #expect(m["affected_side"] as? String == "left")
+    }
+
     /// A file system that fills while the results are written: exit 6, a clear message, and no
     /// results folder or partial files left behind.
     @Test func diskFullLeavesNothingAndSaysSo() throws {
