@@ -169,6 +169,25 @@ import Testing
         #expect(m["affected_side"] as? String == "left")
     }
 
+    /// Two perfusion acquisitions in one folder: analyze says so and takes the most complete;
+    /// --acquisition picks the other.
+    @Test func severalAcquisitionsTheMostCompleteIsChosen() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.phantom(dir + "/a", "stroke-left")
+        try Self.phantom(dir + "/b", "healthy", extra: ["--frames", "25", "--seed", "7"])
+        let r = try CLI.run(CLI.ctperf, ["analyze", "--dicom_dir", dir, "--out_dir", dir + "/out", "--no-dicom"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("2 perfusion acquisitions found; analysing acquisition"))
+        let input = (try Self.json(dir + "/out/metrics.json"))["input"] as! JSON
+        #expect(input["time_points"] as? Int == 30)
+        let other = input["acquisition_id"] as? Int == 1 ? 2 : 1
+        let p = try CLI.run(CLI.ctperf, ["analyze", "--dicom_dir", dir, "--out_dir", dir + "/out2", "--no-dicom", "--quiet",
+                                         "--acquisition", String(other)])
+        #expect(p.status == 0, "\(p.stderr)")
+        #expect(((try Self.json(dir + "/out2/metrics.json"))["input"] as! JSON)["time_points"] as? Int == 25)
+    }
+
     /// A file system that fills while the results are written: exit 6, a clear message, and no
     /// results folder or partial files left behind.
     @Test func diskFullLeavesNothingAndSaysSo() throws {
