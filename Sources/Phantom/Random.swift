@@ -2,7 +2,7 @@ import Foundation
 
 /// Deterministic pseudo-random numbers for the phantom: the same seed gives the same study on
 /// every machine (SplitMix64 state, Box–Muller normals). Not for cryptography.
-public struct SeededRandom: Sendable {
+public struct SeededRandom: Sendable, RandomNumberGenerator {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
