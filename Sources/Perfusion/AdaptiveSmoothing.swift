@@ -72,14 +72,16 @@ enum AdaptiveSmoothing {
             }
             raw[v] = f
         }
-        // Packed per voxel: estimate (lanes 0-3), sum of weights (lane 4, 0 outside the set),
-        // reference HU (lane 5): one load per neighbour.
-        var packed = [SIMD8<Float>](repeating: .zero, count: n)
+        // Packed per voxel, one cache line: estimate (lanes 0-3), sum of weights (lane 4, 0 outside
+        // the set), reference HU (lane 5), raw features (lanes 8-11).
+        var packed = [SIMD16<Float>](repeating: .zero, count: n)
         for v in 0..<n { packed[v][5] = referenceCT[v] }
         for v in curves.voxels {
             let x = raw[Int(v)]
-            packed[Int(v)] = SIMD8(x[0], x[1], x[2], x[3], 1, referenceCT[Int(v)], 0, 0)
+            packed[Int(v)] = SIMD16(x[0], x[1], x[2], x[3], 1, referenceCT[Int(v)], 0, 0, x[0], x[1], x[2], x[3], 0, 0, 0, 0)
         }
+        // Two buffers, swapped after every step; only the set's voxels are ever rewritten.
+        var next = packed
         var output = curves.values
         let scale = 1 / (settings.lambda * Float(sigma * sigma))
         let ctScale = 1 / (settings.ctRangeHU * settings.ctRangeHU)
@@ -90,55 +92,64 @@ enum AdaptiveSmoothing {
             let last = finishing || index == bandwidths.count - 1
             used.append(h)
             let offsets = neighbourhood(bandwidth: h, sliceDistance: settings.sliceDistancePixels)
-            var next = packed
+            let deltas = offsets.map { $0.di + nx * ($0.dj + ny * $0.dk) }
+            let reachXY = offsets.map { max(abs($0.di), abs($0.dj)) }.max() ?? 0
+            let reachZ = offsets.map { abs($0.dk) }.max() ?? 0
             next.withSharedPointer { out in
             output.withSharedPointer { outY in
-            raw.withSharedReadPointer { rawF in
             packed.withSharedReadPointer { cur in
             rowOf.withSharedReadPointer { rowIndex in
             curves.values.withSharedReadPointer { src in
             curves.voxels.withSharedReadPointer { vox in
                 Parallel.forChunks(rows) { range in
                     var accumulator = [SIMD8<Float>](repeating: .zero, count: blocks)
-                    for r in range {
-                        let v = Int(vox[r])
-                        let i = v % nx, j = (v / nx) % ny, k = v / (nx * ny)
-                        let me = cur[v]
-                        let own = SIMD4(me[0], me[1], me[2], me[3]), ownCT = me[5], penalty = me[4] * scale
-                        var total: Float = 0, f = SIMD4<Float>()
-                        if last { for b in 0..<blocks { accumulator[b] = .zero } }
-                        for o in offsets {
-                            let a = i + o.di, b = j + o.dj, c = k + o.dk
-                            guard a >= 0 && a < nx && b >= 0 && b < ny && c >= 0 && c < nz else { continue }
-                            let q = a + nx * (b + ny * c)
-                            let x = cur[q]
-                            guard x[4] > 0 else { continue }
-                            let d = SIMD4(x[0], x[1], x[2], x[3]) - own
-                            let s = penalty * (d * d).sum()
-                            guard s < 1 else { continue }
-                            let dc = x[5] - ownCT
-                            let range = 1 - dc * dc * ctScale
-                            guard range > 0 else { continue }
-                            let w = o.w * range * (s <= 0.5 ? 1 : 2 * (1 - s))
-                            total += w
-                            f += w * rawF[q]
-                            if last {
-                                let p = UnsafeRawPointer(src.base + Int(rowIndex[q]) * stride)
-                                for bl in 0..<blocks {
-                                    accumulator[bl] += w * p.loadUnaligned(fromByteOffset: bl * 32, as: SIMD8<Float>.self)
+                    accumulator.withUnsafeMutableBufferPointer { acc in
+                        for r in range {
+                            let v = Int(vox[r])
+                            let i = v % nx, j = (v / nx) % ny, k = v / (nx * ny)
+                            let me = cur[v]
+                            let own = me.lowHalf.lowHalf, ownCT = me[5], penalty = me[4] * scale
+                            var total: Float = 0, f = SIMD4<Float>()
+                            if last { for b in 0..<blocks { acc[b] = .zero } }
+                            let interior = i >= reachXY && i < nx - reachXY && j >= reachXY && j < ny - reachXY
+                                && k >= reachZ && k < nz - reachZ
+                            for (index, o) in offsets.enumerated() {
+                                if !interior {
+                                    let a = i + o.di, b = j + o.dj, c = k + o.dk
+                                    guard a >= 0 && a < nx && b >= 0 && b < ny && c >= 0 && c < nz else { continue }
+                                }
+                                let q = v + deltas[index]
+                                let x = cur[q]
+                                guard x[4] > 0 else { continue }
+                                let d = x.lowHalf.lowHalf - own
+                                let s = penalty * (d * d).sum()
+                                guard s < 1 else { continue }
+                                let dc = x[5] - ownCT
+                                let range = 1 - dc * dc * ctScale
+                                guard range > 0 else { continue }
+                                let w = o.w * range * (s <= 0.5 ? 1 : 2 * (1 - s))
+                                total += w
+                                f += w * x.highHalf.lowHalf
+                                if last {
+                                    let p = UnsafeRawPointer(src.base + Int(rowIndex[q]) * stride)
+                                    for bl in 0..<blocks {
+                                        acc[bl] += w * p.loadUnaligned(fromByteOffset: bl * 32, as: SIMD8<Float>.self)
+                                    }
                                 }
                             }
-                        }
-                        let e = f / total
-                        out[v] = SIMD8(e[0], e[1], e[2], e[3], total, ownCT, 0, 0)
-                        if last {
-                            let inv = 1 / total
-                            for t in 0..<stride { outY[r * stride + t] = accumulator[t / 8][t % 8] * inv }
+                            let e = f / total
+                            var updated = me
+                            updated[0] = e[0]; updated[1] = e[1]; updated[2] = e[2]; updated[3] = e[3]; updated[4] = total
+                            out[v] = updated
+                            if last {
+                                let inv = 1 / total
+                                for t in 0..<stride { outY[r * stride + t] = acc[t / 8][t % 8] * inv }
+                            }
                         }
                     }
                 }
-            } } } } } } }
-            packed = next
+            } } } } } }
+            swap(&packed, &next)
             if last { break }
             // Will the next step average enough? In homogeneous tissue the sum of weights grows with
             // the sum of the location weights. If so, the next step is the last (it also makes the curves).
@@ -170,9 +181,12 @@ enum AdaptiveSmoothing {
         neighbourhood(bandwidth: h, sliceDistance: sliceDistance).reduce(0) { $0 + $1.w }
     }
 
+    /// Median of a regular sample of at most 20 000 values (enough for a stopping rule).
     static func median(_ a: [Float]) -> Float {
         guard !a.isEmpty else { return 0 }
-        return a.sorted()[a.count / 2]
+        let step = max(1, a.count / 20_000)
+        let sample = Swift.stride(from: 0, to: a.count, by: step).map { a[$0] }.sorted()
+        return sample[sample.count / 2]
     }
 
     /// Leading principal components of the time-centred, unit-norm model curves of a residue

@@ -4,8 +4,8 @@ import Foundation
 /// squares (`ResidueTable`). For each (MTT, delay) node the amplitude A >= 0 and the baseline
 /// offset b are solved in closed form (variable projection, Golub & Pereyra 1973), so the search
 /// is only over the two nonlinear parameters: a coarse grid over the whole range (global: no
-/// initialisation to get stuck in), a fine local grid and a hill climb, then parabolic
-/// refinement between fine nodes. The delay is a free parameter, so the estimate does not
+/// initialisation to get stuck in; scored in the model curves' 8-dimensional subspace), a fine
+/// local grid and a hill climb with exact scores, then a quadratic refinement between nodes. The delay is a free parameter, so the estimate does not
 /// depend on tracer arrival (delay-insensitive, DESIGN section 5), and the residue peaks at the
 /// delay, so Tmax = delay.
 ///
@@ -49,18 +49,28 @@ struct ParametricFit: Sendable {
                         let c = Self.dot(y, base + node * t.stride, blocks) - sums[node] * meanY
                         return c > 0 ? c * c * inv[node] : -1
                     }
+                    // Coarse search in the model subspace (`ResidueTable.coarseBasis`).
+                    var projection = SIMD8<Float>()
+                    t.coarseBasis.withUnsafeBufferPointer { b in
+                        for c in 0..<8 { projection[c] = Self.dot(y, b.baseAddress! + c * t.stride, blocks) }
+                    }
                     var bestM = 0, bestD = 0, best: Float = -2
-                    for m in Swift.stride(from: Self.coarseMTTStep / 2, to: t.mttCount, by: Self.coarseMTTStep) {
-                        for d in Swift.stride(from: 0, to: t.delayCount, by: Self.coarseDelayStep) {
-                            let s = score(m, d)
-                            if s > best { best = s; bestM = m; bestD = d }
+                    t.projected.withUnsafeBufferPointer { p in
+                        for m in Swift.stride(from: Self.coarseMTTStep / 2, to: t.mttCount, by: Self.coarseMTTStep) {
+                            for d in Swift.stride(from: 0, to: t.delayCount, by: Self.coarseDelayStep) {
+                                let node = m * t.delayCount + d
+                                let c = (projection * p[node]).sum() - sums[node] * meanY
+                                let s = c > 0 ? c * c * inv[node] : -1
+                                if s > best { best = s; bestM = m; bestD = d }
+                            }
                         }
                     }
                     guard best > 0 else {
                         return Estimate(amplitudePerS: 0, mttS: 0, delayS: Float(t.delaysS[t.delayCount - 1]), offsetHU: meanY)
                     }
-                    // Fine neighbourhood of the coarse optimum, then climb to a local maximum.
+                    // Fine neighbourhood of the coarse optimum (exact scores), then climb to a local maximum.
                     let cm = bestM, cd = bestD
+                    best = -2
                     for m in max(0, cm - Self.coarseMTTStep)...min(t.mttCount - 1, cm + Self.coarseMTTStep) {
                         for d in max(0, cd - Self.coarseDelayStep)...min(t.delayCount - 1, cd + Self.coarseDelayStep) {
                             let s = score(m, d)

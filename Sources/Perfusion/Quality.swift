@@ -70,7 +70,7 @@ enum Quality {
     static func noiseSD(_ curves: CurveSet) -> Double {
         guard curves.count > 0, curves.nt > 1 else { return 0 }
         var differences: [Float] = []
-        let rowStep = max(1, curves.count / 20_000)
+        let rowStep = max(1, curves.count / 5_000)
         for r in Swift.stride(from: 0, to: curves.count, by: rowStep) {
             let base = r * curves.stride
             for n in 1..<curves.nt { differences.append(abs(curves.values[base + n] - curves.values[base + n - 1])) }

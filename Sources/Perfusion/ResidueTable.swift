@@ -19,6 +19,11 @@ struct ResidueTable: Sendable {
     let sums: [Float]
     /// 1 / (Σ w g^2 - (Σ w g)^2 / Σ w) per node (0 for a curve flat within the scan).
     let inverseVariances: [Float]
+    /// The coarse search works in the 8-dimensional subspace that holds nearly all of the model
+    /// curves (the leading eigenvectors of Σ g_w g_w^T; 99.99 % of their energy): the basis
+    /// (8 rows of `stride`, zero padded) and every node's coordinates in it.
+    let coarseBasis: [Float]
+    let projected: [SIMD8<Float>]
     /// Frame weights (padded with 0), their sum and their inverses (padded with 0).
     let weights: [Float]
     let weightSum: Float
@@ -80,6 +85,30 @@ struct ResidueTable: Sendable {
                 inverse[node] = variance > 1e-9 * max(ss, 1e-30) ? Float(1 / variance) : 0
             }
         }
+        // Subspace of the model curves for the coarse search.
+        var gram = [Double](repeating: 0, count: nt * nt)
+        for node in 0..<nodes {
+            let row = node * stride
+            for a in 0..<nt {
+                let ga = Double(weighted[row + a])
+                guard ga != 0 else { continue }
+                for b in a..<nt { gram[a * nt + b] += ga * Double(weighted[row + b]) }
+            }
+        }
+        for a in 0..<nt { for b in 0..<a { gram[a * nt + b] = gram[b * nt + a] } }
+        let vectors = SymmetricEigen.decompose(gram, size: nt).vectors
+        var basis = [Float](repeating: 0, count: 8 * stride)
+        for c in 0..<min(8, nt) { for n in 0..<nt { basis[c * stride + n] = Float(vectors[c][n]) } }
+        var coordinates = [SIMD8<Float>](repeating: .zero, count: nodes)
+        for node in 0..<nodes {
+            for c in 0..<8 {
+                var s: Float = 0
+                for n in 0..<nt { s += basis[c * stride + n] * weighted[node * stride + n] }
+                coordinates[node][c] = s
+            }
+        }
+        projected = coordinates
+        coarseBasis = basis
         self.weighted = weighted
         self.sums = sums
         inverseVariances = inverse
