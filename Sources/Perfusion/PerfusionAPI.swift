@@ -133,6 +133,16 @@ public struct PerfusionResult: Sendable {
     public var vof: CurveInfo
     public var metrics: PerfusionMetrics
     public var qualityFlags: [QualityFlag]
+
+    public init(cbf: Volume3D, cbv: Volume3D, mtt: Volume3D, tmax: Volume3D, ttp: Volume3D, rcbf: Volume3D, rcbv: Volume3D,
+                brainMask: Volume3D, hypoperfusionMask: Volume3D, coreMask: Volume3D, penumbraMask: Volume3D,
+                sinusROI: Volume3D, torculaROI: Volume3D, meanCT: Volume3D, aif: CurveInfo, vof: CurveInfo,
+                metrics: PerfusionMetrics, qualityFlags: [QualityFlag]) {
+        self.cbf = cbf; self.cbv = cbv; self.mtt = mtt; self.tmax = tmax; self.ttp = ttp; self.rcbf = rcbf; self.rcbv = rcbv
+        self.brainMask = brainMask; self.hypoperfusionMask = hypoperfusionMask; self.coreMask = coreMask
+        self.penumbraMask = penumbraMask; self.sinusROI = sinusROI; self.torculaROI = torculaROI; self.meanCT = meanCT
+        self.aif = aif; self.vof = vof; self.metrics = metrics; self.qualityFlags = qualityFlags
+    }
 }
 
 /// Why an analysis could not produce a result; `description` tells the user what was wrong.

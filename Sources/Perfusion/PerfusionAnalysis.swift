@@ -11,6 +11,42 @@ public enum PerfusionAnalysis {
     public static func run(_ input: PerfusionInput, options: PerfusionOptions,
                            progress: @Sendable (PerfusionStage, Double) -> Void = { _, _ in }) throws -> PerfusionResult {
         try validate(input)
+        // The working data (binned frames, curves) is released before the maps are expanded to
+        // the input grid, which keeps the peak memory down at 512 x 512.
+        let a = try analyse(input, options: options, progress: progress)
+        let analysis = a.analysis, n = analysis.grid.voxelCount
+        func map(_ values: [Float]) -> Volume3D { analysis.upsample(values) }
+        func mask(_ values: [Bool]) -> Volume3D { analysis.upsample(values.map { $0 ? 1 : 0 }) }
+        func roi(_ voxels: [Int]) -> Volume3D {
+            var m = [Float](repeating: 0, count: n)
+            for v in voxels { m[v] = 1 }
+            return analysis.upsample(m)
+        }
+        let result = PerfusionResult(
+            cbf: map(a.maps.cbf), cbv: map(a.maps.cbv), mtt: map(a.maps.mtt), tmax: map(a.maps.tmax),
+            ttp: map(a.maps.ttp), rcbf: map(a.stroke.rcbf), rcbv: map(a.stroke.rcbv),
+            brainMask: mask(a.maps.brain), hypoperfusionMask: mask(a.stroke.hypoperfusion), coreMask: mask(a.stroke.core),
+            penumbraMask: mask(a.stroke.penumbra), sinusROI: roi(a.sinus), torculaROI: roi(a.torcula),
+            meanCT: Volume3D(grid: input.volume.grid, values: a.meanCT),
+            aif: a.aif, vof: a.vof, metrics: a.metrics, qualityFlags: a.flags)
+        progress(.metrics, 1)
+        return result
+    }
+
+    /// Everything the result needs, on the analysis grid.
+    private struct Analysed {
+        var analysis: AnalysisGrid
+        var maps: AnalysisMaps
+        var stroke: StrokeAnalysis
+        var sinus: [Int], torcula: [Int]
+        var meanCT: [Float]
+        var aif: CurveInfo, vof: CurveInfo
+        var metrics: PerfusionMetrics
+        var flags: [QualityFlag]
+    }
+
+    private static func analyse(_ input: PerfusionInput, options: PerfusionOptions,
+                                progress: @Sendable (PerfusionStage, Double) -> Void) throws -> Analysed {
         progress(.motion, 0)
         let series = Preprocess.run(input.volume) { progress(.motion, $0) }
         let grid = series.grid, times = series.frameTimes
@@ -39,8 +75,10 @@ public enum PerfusionAnalysis {
         progress(.arterialInput, 1)
 
         progress(.smoothing, 0)
+        var smoothing = AdaptiveSmoothing.Settings()
+        smoothing.goalNoiseHU = AdaptiveSmoothing.goalNoise(brainPeakHU: baseline.brainPeakDeltaHU)
         let smoothed = AdaptiveSmoothing.smooth(curves, grid: grid, referenceCT: series.referenceCT,
-                                                basis: AdaptiveSmoothing.modelComponents(table)).curves
+                                                basis: AdaptiveSmoothing.modelComponents(table), settings: smoothing).curves
         progress(.smoothing, 1)
 
         progress(.deconvolution, 0)
@@ -83,24 +121,9 @@ public enum PerfusionAnalysis {
             baselineFrames: baseline.frames.count, brainCurve: baseline.brainCurve, vascular: vascular,
             contrastToNoise: metrics.contrastToNoiseRatio, edgeHypoperfusedML: context.edgeHypoperfusedML()))
         progress(.metrics, 0.5)
-
-        // Back to the input grid.
-        func map(_ values: [Float]) -> Volume3D { analysis.upsample(values) }
-        func mask(_ values: [Bool]) -> Volume3D { analysis.upsample(values.map { $0 ? 1 : 0 }) }
-        func roi(_ voxels: [Int]) -> Volume3D {
-            var m = [Float](repeating: 0, count: grid.voxelCount)
-            for v in voxels { m[v] = 1 }
-            return analysis.upsample(m)
-        }
-        let result = PerfusionResult(
-            cbf: map(maps.cbf), cbv: map(maps.cbv), mtt: map(maps.mtt), tmax: map(maps.tmax),
-            ttp: map(maps.ttp), rcbf: map(stroke.rcbf), rcbv: map(stroke.rcbv),
-            brainMask: mask(maps.brain), hypoperfusionMask: mask(stroke.hypoperfusion), coreMask: mask(stroke.core),
-            penumbraMask: mask(stroke.penumbra), sinusROI: roi(venous.sinus), torculaROI: roi(venous.torcula),
-            meanCT: Volume3D(grid: input.volume.grid, values: series.meanCTInput),
-            aif: context.aifInfo(), vof: context.vofInfo(), metrics: metrics, qualityFlags: flags)
-        progress(.metrics, 1)
-        return result
+        return Analysed(analysis: analysis, maps: maps, stroke: stroke, sinus: venous.sinus, torcula: venous.torcula,
+                        meanCT: series.meanCTInput, aif: context.aifInfo(), vof: context.vofInfo(), metrics: metrics,
+                        flags: flags)
     }
 
     static func validate(_ input: PerfusionInput) throws {
@@ -145,7 +168,8 @@ public enum PerfusionAnalysis {
 
     /// Weight of each frame in the fit: 1 / (1 + (displacement / `motionWeightScaleMM`)^2).
     /// Resampling cannot undo everything motion does (through-plane motion, edges), so frames
-    /// that moved count less.
+    /// that moved count less. Measured on the motion phantom (128 matrix, three noise seeds):
+    /// grey-matter MTT median error 17–27 % with a 0.5 mm scale, 11–17 % with 0.15 mm.
     static let motionWeightScaleMM = 0.15
     static func frameWeights(displacementsMM: [Double]) -> [Double] {
         displacementsMM.map { 1 / (1 + ($0 / motionWeightScaleMM) * ($0 / motionWeightScaleMM)) }

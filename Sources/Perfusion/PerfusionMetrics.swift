@@ -2,11 +2,13 @@ import Imaging
 
 /// Every DESIGN section 5 stroke metric, with units in the names, the voxel counts behind every
 /// ratio, the thresholds and constants used and published cut-offs with citations. Encodes to
-/// clean snake-case keys with `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase`.
-/// Research use only, not a diagnosis.
-public struct PerfusionMetrics: Sendable, Codable, Equatable {
+/// clean snake-case keys with `JSONEncoder.KeyEncodingStrategy.convertToSnakeCase`; undefined
+/// values are explicit nulls, each with a `...NullReason`. Voxel counts are on the analysis grid
+/// (`settings.analysisVoxelVolumeML` per voxel; the input grid binned `settings.analysisBinning`
+/// x `analysisBinning` in-plane). Research use only, not a diagnosis.
+public struct PerfusionMetrics: Sendable, Codable, Equatable, ExplicitNullEncodable {
     /// Thresholds and constants the metrics were computed with.
-    public struct Settings: Sendable, Codable, Equatable {
+    public struct Settings: Sendable, Codable, Equatable, ExplicitNullEncodable {
         public var hypoperfusionTmaxThresholdS: Double
         public var coreRelativeCBFThreshold: Double
         public var tissueDensityGPerML: Double
@@ -21,7 +23,7 @@ public struct PerfusionMetrics: Sendable, Codable, Equatable {
     }
 
     /// Reference tissue for relative values (rCBF, rCBV, conventional CBV index).
-    public struct ReferenceTissue: Sendable, Codable, Equatable {
+    public struct ReferenceTissue: Sendable, Codable, Equatable, ExplicitNullEncodable {
         /// "left" or "right" (unaffected hemisphere), "both" (no affected side) or "contra_mask".
         public var source: String
         public var voxels: Int
@@ -32,7 +34,7 @@ public struct PerfusionMetrics: Sendable, Codable, Equatable {
     }
 
     /// Venous ROI and its Tmax (from block-circulant SVD of the venous curves).
-    public struct VenousROI: Sendable, Codable, Equatable {
+    public struct VenousROI: Sendable, Codable, Equatable, ExplicitNullEncodable {
         public var voxels: Int
         public var tmaxMedianS: Double?
         public var tmaxP90S: Double?
@@ -41,7 +43,7 @@ public struct PerfusionMetrics: Sendable, Codable, Equatable {
     }
 
     /// Prolonged venous transit (PVT): Tmax >= threshold in the superior sagittal sinus and/or torcula.
-    public struct Venous: Sendable, Codable, Equatable {
+    public struct Venous: Sendable, Codable, Equatable, ExplicitNullEncodable {
         public var superiorSagittalSinus: VenousROI
         public var torcula: VenousROI
         public var pvtThresholdS: Double
@@ -52,7 +54,7 @@ public struct PerfusionMetrics: Sendable, Codable, Equatable {
     }
 
     /// A published cut-off reported beside our value.
-    public struct Cutoff: Sendable, Codable, Equatable {
+    public struct Cutoff: Sendable, Codable, Equatable, ExplicitNullEncodable {
         public var metric: String
         /// e.g. "<= 0.7"
         public var threshold: String
@@ -62,7 +64,7 @@ public struct PerfusionMetrics: Sendable, Codable, Equatable {
         public var met: Bool?
     }
 
-    public struct Plane: Sendable, Codable, Equatable {
+    public struct Plane: Sendable, Codable, Equatable, ExplicitNullEncodable {
         public var pointLPS: [Double]
         /// Unit normal pointing to the patient's left.
         public var normalLPS: [Double]

@@ -14,8 +14,6 @@ struct PreparedSeries: Sendable {
     let correctedFrames: Int
     /// Time-averaged HU on the input grid, after motion correction.
     let meanCTInput: [Float]
-    /// Time-averaged HU on the analysis grid.
-    let meanCT: [Float]
     /// Mean HU of the frames that hardly moved (<= `referenceMotionMM`), analysis grid: the image
     /// masks and guides are computed from (motion-corrected frames are never perfect at edges).
     let referenceCT: [Float]
@@ -55,12 +53,11 @@ enum Preprocess {
         correct(volume, motions: motions, analysis: analysis, frames: &frames, sum: &sum)
         let inverseNT = 1 / Float(nt)
         let meanInput = sum.map { $0 * inverseNT }
-        let meanCT = bin(values: meanInput, grid: volume.grid, factor: analysis.factor)
         let referenceCT = referenceImage(frames: frames, grid: analysis.grid, motions: motions,
                                          coordinates: PlaneCoordinates(input: volume.grid, factor: analysis.factor))
         progress(1)
         return PreparedSeries(analysis: analysis, frames: frames, frameTimes: volume.frameTimes, motions: motions,
-                              correctedFrames: moved.count, meanCTInput: meanInput, meanCT: meanCT, referenceCT: referenceCT,
+                              correctedFrames: moved.count, meanCTInput: meanInput, referenceCT: referenceCT,
                               coordinates: PlaneCoordinates(input: volume.grid, factor: analysis.factor))
     }
 
@@ -136,6 +133,8 @@ enum Preprocess {
         }
     }
 
+    /// Frames (frame-major) binned factor x factor in-plane by averaging; partial bins at the
+    /// right and bottom edges are dropped.
     static func binFrames(_ values: [Float], grid: Grid, nt: Int, factor f: Int) -> [Float] {
         let nx = grid.nx, ny = grid.ny, nz = grid.nz
         let bx = nx / f, by = ny / f
@@ -154,10 +153,6 @@ enum Preprocess {
                 }
             }
         }
-    }
-
-    static func bin(values: [Float], grid: Grid, factor f: Int) -> [Float] {
-        f == 1 ? values : binFrames(values, grid: grid, nt: 1, factor: f)
     }
 
     /// Resamples moved frames (bilinear, at input resolution, edges clamped) into `frames`

@@ -110,3 +110,20 @@ import Testing
         #expect(round == o)
     }
 }
+
+@Suite struct MetricsJSONTests {
+    /// Undefined values are explicit nulls (the key is there), and decoding reads them back.
+    @Test func nullsAreExplicit() throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let m = Runs.healthy.result.metrics
+        let json = String(decoding: try encoder.encode(m), as: UTF8.self)
+        #expect(m.mismatchRatio == nil)
+        #expect(json.contains("\"mismatch_ratio\":null"))
+        #expect(json.contains("\"affected_side\":null"))
+        // (Snake case does not round-trip acronyms such as CBF, so decode the camel-case form.)
+        let camel = try JSONEncoder().encode(m)
+        #expect(String(decoding: camel, as: UTF8.self).contains("\"mismatchRatio\":null"))
+        #expect(try JSONDecoder().decode(PerfusionMetrics.self, from: camel) == m)
+    }
+}
