@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ctperf", targets: ["ctperf"]),
+        .executable(name: "ctperfd", targets: ["ctperfd"]),
     ],
     targets: [
         // The only code that includes DCMTK. Plain-C header in include/.
@@ -42,8 +43,12 @@ let package = Package(
         .target(name: "Render", dependencies: ["Imaging", "CCairo", "FileSystem"]),
         // Synthetic CT perfusion studies with ground truth.
         .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"], swiftSettings: [.unsafeFlags(["-O"])]),
+        // The daemon's runtime: config, spool, receiver, collector, worker, dispatcher, cleaner,
+        // sd_notify. Runs `ctperf analyze` as a child process; does not link the numerics.
+        .target(name: "Node", dependencies: ["Imaging", "DICOM", "FileSystem"]),
         // Executables: argument parsing and wiring only.
-        .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion"]),
+        .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion", "Node"]),
+        .executableTarget(name: "ctperfd", dependencies: ["Node", "DICOM"]),
         .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion"]),
 
         // Helpers shared by the test targets: external tools, temporary directories.
@@ -55,6 +60,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"]),
         .testTarget(name: "PerfusionTests", dependencies: ["Perfusion", "Phantom", "Imaging"],
                     swiftSettings: [.unsafeFlags(["-O"])]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "DICOM", "Phantom", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
