@@ -8,6 +8,9 @@ public struct PhantomRequest: Sendable {
     public var layout: StudyLayout = .siemens
     public var transferSyntax: PhantomTransferSyntax = .explicit
     public var spec = PhantomSpec()
+    /// Write the series into the study (same StudyInstanceUID, patient, frame of reference) of
+    /// another case with the same seed, e.g. a CTA in the study of a stroke perfusion scan.
+    public var studyOf: PhantomCase?
     public init() {}
 }
 
@@ -36,7 +39,7 @@ public enum StudyWriter {
                              threads: Int = defaultThreadCount()) throws -> PhantomStudyReport {
         let dicomDir = (directory as NSString).appendingPathComponent("DICOM")
         try FileManager.default.createDirectory(atPath: dicomDir, withIntermediateDirectories: true)
-        let identity = StudyIdentity(seed: request.spec.seed, phantomCase: request.phantomCase)
+        let identity = StudyIdentity(seed: request.spec.seed, phantomCase: request.phantomCase, studyOf: request.studyOf)
         var report = PhantomStudyReport(
             phantomCase: request.phantomCase.rawValue, layout: request.layout.rawValue,
             transferSyntaxUID: request.transferSyntax.uid, dicomDirectory: dicomDir, filesWritten: 0,

@@ -7,7 +7,8 @@ enum AnalyzeCommand {
     static let help = """
     usage: ctperf analyze --dicom_dir DIR --out_dir OUT [--roi_mask LESION_CORTEX.nii.gz]
                           [--contra_mask CONTRA_CORTEX.nii.gz] [--tmax-threshold S] [--rcbf-threshold F]
-                          [--rho G_PER_ML] [--kh F] [--pvt-threshold S] [--acquisition N] [--no-dicom] [--quiet]
+                          [--rho G_PER_ML] [--kh F] [--pvt-threshold S] [--acquisition N]
+                          [--min-time-points N] [--min-duration S] [--no-dicom] [--quiet]
 
     Finds the CT perfusion acquisition in DIR, computes CBF, CBV, MTT, Tmax (and TTP, rCBF, rCBV),
     the core, penumbra and every stroke metric, and writes OUT (created complete, or not at all):
@@ -29,6 +30,8 @@ enum AnalyzeCommand {
       --pvt-threshold S      venous Tmax for prolonged venous transit, s (default 10)
       --acquisition N        analyse acquisition N as numbered by `ctperf inspect` (default: the most
                              complete perfusion acquisition)
+      --min-time-points N    time points a perfusion acquisition needs (default 10)
+      --min-duration S       seconds its time points must span (default 30)
       --no-dicom             skip the DICOM Secondary Capture and SR
       --quiet                no progress on stderr
 
@@ -39,7 +42,8 @@ enum AnalyzeCommand {
 
     static func run(_ argv: [String]) throws {
         let args = try Arguments(argv, valueOptions: ["dicom-dir", "out-dir", "roi-mask", "contra-mask", "tmax-threshold",
-                                                      "rcbf-threshold", "rho", "kh", "pvt-threshold", "acquisition"],
+                                                      "rcbf-threshold", "rho", "kh", "pvt-threshold", "acquisition",
+                                                      "min-time-points", "min-duration"],
                                  flagOptions: ["help", "no-dicom", "quiet"])
         if args.flag("help") { print(help); return }
         guard args.positionals.isEmpty else { throw CLIError(.usage, "unexpected argument '\(args.positionals[0])'") }
@@ -54,9 +58,12 @@ enum AnalyzeCommand {
         request.options.tissueDensityGPerML = try args.double("rho", default: 1.04, range: 0.5...2)
         request.options.hematocritFactorKH = try args.double("kh", default: 0.73, range: 0.1...1.5)
         request.options.pvtThresholdS = try args.double("pvt-threshold", default: 10, range: 1...60)
+        request.grouping.minTimePoints = try args.int("min-time-points", default: request.grouping.minTimePoints, range: 2...10_000)
+        request.grouping.minDurationS = try args.double("min-duration", default: request.grouping.minDurationS, range: 0...86_400)
         if args.value("acquisition") != nil { request.acquisitionID = try args.int("acquisition", default: 1, range: 1...10_000) }
         request.writeDICOM = !args.flag("no-dicom")
         let quiet = args.flag("quiet")
+        ParentWatch.startIfRequested()
         let progress = ProgressPrinter()
         let started = Date()
         let summary: AnalyzeSummary

@@ -7,7 +7,7 @@ enum PhantomCommand {
         """
         usage: ctperf phantom --out DIR [--case NAME] [--seed N] [--matrix 64|128|256|512] [--slices N]
                               [--frames N] [--interval S] [--layout LAYOUT] [--transfer-syntax TS]
-                              [--noise HU] [--json]
+                              [--noise HU] [--study-of CASE] [--json]
 
         Writes a synthetic CT perfusion study (DIR/DICOM) and its ground truth (DIR/truth: NIfTI
         maps of true CBF, CBV, MTT, Tmax, the lesion masks, and truth.json).
@@ -23,13 +23,15 @@ enum PhantomCommand {
                                enhanced (one multi-frame Enhanced CT object); default siemens
           --transfer-syntax T  explicit, implicit, jpeg-lossless (.70), jpeg-lossless-57, jpeg-ls, rle
           --noise HU           Gaussian noise SD in HU (default 8)
+          --study-of CASE      put the series into the study (UID, patient) of CASE with the same seed,
+                               e.g. --case cta --study-of stroke-left for a mixed study
           --json               print the written study's summary as JSON
         """
     }
 
     static func run(_ argv: [String]) throws {
         let args = try Arguments(argv, valueOptions: ["out", "case", "seed", "matrix", "slices", "frames", "interval",
-                                                      "layout", "transfer-syntax", "noise"],
+                                                      "layout", "transfer-syntax", "noise", "study-of"],
                                  flagOptions: ["json", "help"])
         if args.flag("help") { print(help); return }
         guard let out = args.value("out") else { throw CLIError(.usage, "phantom needs --out DIR\n\n\(help)") }
@@ -38,6 +40,7 @@ enum PhantomCommand {
         request.phantomCase = try args.choice("case", default: PhantomCase.strokeLeft)
         request.layout = try args.choice("layout", default: StudyLayout.siemens)
         request.transferSyntax = try args.choice("transfer-syntax", default: PhantomTransferSyntax.explicit)
+        if args.value("study-of") != nil { request.studyOf = try args.choice("study-of", default: PhantomCase.strokeLeft) }
         request.spec.seed = UInt64(try args.int("seed", default: 1, range: 0...Int(Int32.max)))
         request.spec.matrix = try args.int("matrix", default: 256, range: 64...512)
         guard [64, 128, 256, 512].contains(request.spec.matrix) else {
