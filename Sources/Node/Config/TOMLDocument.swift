@@ -29,7 +29,7 @@ struct TOMLValue: Sendable, Equatable {
     /// The value as it would be written back in the file (for messages).
     var literal: String {
         switch kind {
-        case .string(let s): "\"\(s)\""
+        case .string(let s): ConfigValidation.quoted(s)
         case .integer(let i): String(i)
         case .float(let d): String(d)
         case .boolean(let b): b ? "true" : "false"
