@@ -37,7 +37,6 @@ public enum ConfigLoader {
 
     /// The file's text; a missing, unreadable, oversized or non-UTF-8 file is a `ConfigError`.
     static func readFile(_ path: String) throws(ConfigError) -> String {
-        let other = "or choose another file with ctperfd --config FILE"
         var bytes: [UInt8] = []
         do {
             let fd = try PosixFile.openFile(path, flags: O_RDONLY | O_CLOEXEC)
@@ -47,27 +46,33 @@ public enum ConfigLoader {
                 if bytes.count > maxFileBytes { throw FileSystemError(call: "read", path: path, errorNumber: EFBIG) }
             }
         } catch let error as FileSystemError {
-            switch error.errorNumber {
-            case ENOENT, ENOTDIR:
-                throw ConfigError(path: path, line: nil, message: "configuration file not found",
-                                  hint: "create it (the example is config/ctperfd.toml in the source), \(other)")
-            case EACCES, EPERM:
-                throw ConfigError(path: path, line: nil, message: "configuration file is not readable (permission denied)",
-                                  hint: "make it readable by the user ctperfd runs as (chmod/chgrp), \(other)")
-            case EISDIR:
-                throw ConfigError(path: path, line: nil, message: "is a directory, not a configuration file",
-                                  hint: "give the path of the .toml file, \(other)")
-            case EFBIG:
-                throw ConfigError(path: path, line: nil, message: "configuration file is larger than \(maxFileBytes) bytes",
-                                  hint: "check that this is ctperfd's configuration file, \(other)")
-            default:
-                throw ConfigError(path: path, line: nil, message: "cannot read the configuration file: \(error.message)",
-                                  hint: other)
-            }
+            throw fileError(errorNumber: error.errorNumber,
+                            systemMessage: "\(error.call) failed: \(String(cString: strerror(error.errorNumber)))", path: path)
         } catch {
-            throw ConfigError(path: path, line: nil, message: "cannot read the configuration file: \(error)", hint: other)
+            throw ConfigError(path: path, line: nil, message: "cannot read the configuration file: \(error)",
+                              hint: "choose another file with ctperfd --config FILE")
         }
         return try decodeUTF8(bytes, path: path)
+    }
+
+    /// The message for a configuration file that could not be opened or read (errno `errorNumber`).
+    static func fileError(errorNumber: Int32, systemMessage: String, path: String) -> ConfigError {
+        let other = "or choose another file with ctperfd --config FILE"
+        let (message, hint): (String, String) = switch errorNumber {
+        case ENOENT, ENOTDIR:
+            ("configuration file not found", "create it (the example is config/ctperfd.toml in the source), \(other)")
+        case EACCES, EPERM:
+            ("configuration file is not readable (permission denied)",
+             "make it readable by the user ctperfd runs as (chmod/chgrp), \(other)")
+        case EISDIR:
+            ("is a directory, not a configuration file", "give the path of the .toml file, \(other)")
+        case EFBIG:
+            ("configuration file is larger than \(maxFileBytes) bytes",
+             "check that this is ctperfd's configuration file, \(other)")
+        default:
+            ("cannot read the configuration file: \(systemMessage)", "check the file, \(other)")
+        }
+        return ConfigError(path: path, line: nil, message: message, hint: hint)
     }
 
     /// UTF-8 text of `bytes`; an invalid sequence is reported with its line.
