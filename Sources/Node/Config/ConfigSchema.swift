@@ -29,6 +29,7 @@ enum ConfigSchema {
     static func checkNames(_ document: TOMLDocument, path: String) throws(ConfigError) {
         if let entry = document.root.entries.first {
             let owners = tables.filter { $0.keys.contains(entry.key) }.map { "[\($0.name)]" }
+                + arraysOfTables.filter { $0.keys.contains(entry.key) }.map { "[[\($0.name)]]" }
             throw ConfigError(path: path, line: entry.line, message: "key '\(entry.key)' is outside any table",
                               hint: owners.isEmpty
                                   ? "put each key under its table header, e.g. [node]"

@@ -6,15 +6,16 @@ enum NameSuggestion {
     /// The known name `name` most likely meant, or nil when none is close.
     ///
     /// Close means: equal ignoring case; or an edit distance (insertions, deletions,
-    /// substitutions, adjacent swaps; case ignored) of at most 3 and at most half the known
-    /// name's length; or, for 4+ characters, a prefix of the known name (`timeout` ->
-    /// `timeout_seconds`). The smallest distance wins; ties go to the earlier known name.
+    /// substitutions, adjacent swaps; case ignored) of at most 3 and at most a third of the
+    /// known name's length (so `host` does not suggest `port`); or, for 4+ characters, a
+    /// prefix of the known name (`timeout` -> `timeout_seconds`). The smallest distance wins;
+    /// ties go to the earlier known name.
     static func closest(to name: String, in known: [String]) -> String? {
         let lowered = name.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in known {
             let distance = editDistance(lowered, candidate.lowercased())
-            let close = distance <= min(maxDistance, max(1, candidate.count / 2))
+            let close = distance <= min(maxDistance, max(1, candidate.count / 3))
                 || (lowered.count >= 4 && candidate.hasPrefix(lowered))
             if close && distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
