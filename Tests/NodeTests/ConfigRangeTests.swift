@@ -23,6 +23,8 @@ import Testing
         // [node]
         ("[node]\n\nport = 0\n", 3, "port in [node] must be from 1 to 65535, not 0", "the default is 11112"),
         ("[node]\nport = 65536\n", 2, "port in [node] must be from 1 to 65535, not 65536", "the default is 11112"),
+        ("[node]\nport = 9_223_372_036_854_775_807\n", 2,
+         "port in [node] must be from 1 to 65535, not 9223372036854775807", "the default is 11112"),
         ("[node]\nmax_associations = 65\n", 2, "max_associations in [node] must be from 1 to 64, not 65", "the default is 8"),
         ("[node]\nmax_associations = 0\n", 2, "max_associations in [node] must be from 1 to 64, not 0", "the default is 8"),
         ("[node]\nmin_free_disk_mb = -1\n", 2, "min_free_disk_mb in [node] must be at least 0, not -1", "the default is 1024"),

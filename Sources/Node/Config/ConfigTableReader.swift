@@ -95,7 +95,8 @@ struct ConfigTableReader {
     /// names `defaultValue` when there is one).
     func integer(_ key: String, default defaultValue: Int?, allowed: AllowedRange) throws(ConfigError) -> Located<Int>? {
         guard let found = try integer(key) else { return nil }
-        try check(key, Double(found.value), found.line, allowed, defaultValue: defaultValue.map(Double.init))
+        try check(key, Double(found.value), written: String(found.value), found.line, allowed,
+                  defaultValue: defaultValue.map(String.init))
         return found
     }
 
@@ -103,15 +104,17 @@ struct ConfigTableReader {
     /// `allowed` (the hint names `defaultValue`).
     func number(_ key: String, default defaultValue: Double, allowed: AllowedRange) throws(ConfigError) -> Located<Double>? {
         guard let found = try number(key) else { return nil }
-        try check(key, found.value, found.line, allowed, defaultValue: defaultValue)
+        try check(key, found.value, written: AllowedRange.format(found.value), found.line, allowed,
+                  defaultValue: AllowedRange.format(defaultValue))
         return found
     }
 
-    private func check(_ key: String, _ value: Double, _ line: Int, _ allowed: AllowedRange,
-                       defaultValue: Double?) throws(ConfigError) {
+    /// Throws unless `allowed` contains `value`; `written` is the value as the message shows it.
+    private func check(_ key: String, _ value: Double, written: String, _ line: Int, _ allowed: AllowedRange,
+                       defaultValue: String?) throws(ConfigError) {
         guard allowed.contains(value) else {
-            throw error(line, "\(key) in \(displayName) must be \(allowed.description), not \(AllowedRange.format(value))",
-                        hint: defaultValue.map { "the default is \(AllowedRange.format($0))" })
+            throw error(line, "\(key) in \(displayName) must be \(allowed.description), not \(written)",
+                        hint: defaultValue.map { "the default is \($0)" })
         }
     }
 }
