@@ -179,6 +179,12 @@ import Testing
         ("[logging]\nlevel = debug\n", 2, "'debug' is not a valid value", "put text in double quotes: \"debug\""),
         ("[retention]\nkeep_results = True\n", 2, "'True' is not a boolean", "write true or false in lower case"),
         ("[node]\nport = \n", 2, "key 'port' has no value", "write port = <value>"),
+        ("[node]\nport = 1\r", 2, "carriage return (CR) without a line feed",
+         "save the file with Unix (LF) or Windows (CRLF) line endings"),
+        ("[node]\rport = 1\n", 1, "carriage return (CR) without a line feed",
+         "save the file with Unix (LF) or Windows (CRLF) line endings"),
+        ("[node]\nallowed_hosts = [\r\"a\"]\n", 2, "carriage return (CR) without a line feed",
+         "save the file with Unix (LF) or Windows (CRLF) line endings"),
     ]
     static let numberHint =
         "write numbers like 42, -7, 1_000, 1.5 or 2.5e-3 (no leading zeros, '_' only between digits)"

@@ -97,7 +97,7 @@ extension TOMLParser {
     mutating func parseBareValue() throws(ConfigError) -> TOMLValue.Kind {
         var token = ""
         while let c = current, !atLineEnd,
-              !([" ", "\t", ",", "]", "[", "#", "=", "\"", "'", "{", "}"] as [Unicode.Scalar]).contains(c) {
+              !([" ", "\t", "\r", ",", "]", "[", "#", "=", "\"", "'", "{", "}"] as [Unicode.Scalar]).contains(c) {
             token.unicodeScalars.append(c)
             advance()
         }

@@ -72,6 +72,14 @@ struct TOMLParser {
         if current == "\n" { advance() }
     }
 
+    /// At a carriage return that does not start a CRLF line end.
+    var atLoneCarriageReturn: Bool { current == "\r" && peek(1) != "\n" }
+
+    func loneCarriageReturnError() -> ConfigError {
+        error("carriage return (CR) without a line feed",
+              hint: "save the file with Unix (LF) or Windows (CRLF) line endings")
+    }
+
     /// Skips a `#` comment up to (not including) the line end.
     mutating func skipComment() {
         while !atLineEnd { advance() }
@@ -107,6 +115,7 @@ struct TOMLParser {
         while true {
             skipSpaces()
             guard let c = current else { break }
+            if atLoneCarriageReturn { throw loneCarriageReturnError() }
             if c == "#" || atLineEnd {
                 try finishLine(after: "")
             } else if c == "[" {
@@ -124,6 +133,7 @@ struct TOMLParser {
     private mutating func finishLine(after context: String) throws(ConfigError) {
         skipSpaces()
         if current == "#" { skipComment() }
+        if atLoneCarriageReturn { throw loneCarriageReturnError() }
         guard atLineEnd else {
             throw error("unexpected '\(restOfLine)'\(context)",
                         hint: "put one 'key = value' or '[table]' per line; start comments with '#'")
@@ -288,7 +298,8 @@ struct TOMLParser {
         while true {
             skipSpaces()
             if current == "#" { skipComment() }
-            guard let _ = current else { throw unclosedArray(openLine) }
+            if atLoneCarriageReturn { throw loneCarriageReturnError() }
+            guard current != nil else { throw unclosedArray(openLine) }
             guard atLineEnd else { return }
             consumeLineEnd()
         }
