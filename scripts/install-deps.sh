@@ -8,6 +8,9 @@ packages=(
   dicom3tools             # dciodvfy: validates every DICOM object we write
   dcm2niix                # reference DICOM -> NIfTI geometry
   libcairo2-dev fonts-dejavu-core   # QA figures and Secondary Capture pages
+  orthanc curl            # a real PACS for the node's end-to-end tests, and its REST client
+  python3                 # scripts/demo.sh's number table
+  systemd                 # systemd-analyze verify for the unit file (tests)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,9 @@ import Phantom
 //   swift run -c release ctperf-bench analyze [--matrices 256,512]
 //       the whole `ctperf analyze` (load to last output file) per stage: wall time and peak memory,
 //       each size in a fresh process so its peak memory is its own
+//   swift run -c release ctperf-bench node [--matrix 512] [--slices 20] [--frames 30] [--repeat 3] [--quiet 10]
+//       ctperfd's receive throughput next to DCMTK storescp's (same study, same machine, same run),
+//       and the time from the last image acknowledged to the last result stored in a PACS
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
@@ -28,8 +31,9 @@ let mode = CommandLine.arguments.dropFirst().first.flatMap { $0.hasPrefix("--") 
 switch mode {
 case "loader": try LoaderBench.run()
 case "analyze": try AnalyzeBench.run()
+case "node": try NodeBench.run()
 case "analyze-one": try AnalyzeBench.runOne(dicom: CommandLine.arguments[2], out: CommandLine.arguments[3])
 default:
-    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze|node [options]\n".utf8))
     exit(2)
 }

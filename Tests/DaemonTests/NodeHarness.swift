@@ -94,7 +94,7 @@ final class NodeHarness {
 enum Studies {
     /// 64x64, 3 slices, 12 frames at 3 s: analyses in seconds even in a debug build.
     static func write(_ c: PhantomCase = .strokeLeft, layout: StudyLayout = .siemens, syntax: PhantomTransferSyntax = .explicit,
-                      studyOf: PhantomCase? = nil, matrix: Int = 64, into dir: String) throws -> (files: [String], report: PhantomStudyReport) {
+                      studyOf: PhantomCase? = nil, matrix: Int = 64, frames: Int = 12, into dir: String) throws -> (files: [String], report: PhantomStudyReport) {
         var r = PhantomRequest()
         r.phantomCase = c
         r.layout = layout
@@ -102,7 +102,7 @@ enum Studies {
         r.studyOf = studyOf
         r.spec.matrix = matrix
         r.spec.slices = 3
-        r.spec.frames = 12
+        r.spec.frames = frames
         r.spec.intervalS = 3
         let report = try StudyWriter.write(r, model: try PhantomOutput.model(for: r), to: dir)
         return (try FolderScanner.listFiles(root: report.dicomDirectory), report)

@@ -1,0 +1,126 @@
+import DICOM
+import Foundation
+import Node
+import Phantom
+import TestSupport
+import Testing
+
+/// Who may send, when the node refuses, and what survives a crash (DESIGN.md sections 3 and 7).
+@Suite(.serialized) struct NodeFaultTests {
+    @Test func unknownCallingAERejectedThenWatermarkGivesA700ThenABrokenReloadKeepsTheOldConfig() throws {
+        let node = NodeHarness(extraConfig: "")
+        defer { node.remove() }
+        node.extraConfig = ""
+        try node.writeConfig()
+        // allowed_calling_ae_titles lives in [node]: rewrite the file with it.
+        func config(minFreeMB: Int, broken: Bool = false) throws {
+            var text = try String(contentsOfFile: node.configPath, encoding: .utf8)
+            text = text.replacingOccurrences(of: #"min_free_disk_mb = \d+"#, with: "min_free_disk_mb = \(minFreeMB)", options: .regularExpression)
+            if !text.contains("allowed_calling_ae_titles") {
+                text = text.replacingOccurrences(of: "[node]\n", with: "[node]\nallowed_calling_ae_titles = [\"SCANNER\"]\n")
+            }
+            if broken { text += "\n[detection]\nquiet_secnds = 3\n" }
+            try text.write(toFile: node.configPath, atomically: true, encoding: .utf8)
+        }
+        try node.start()
+        try config(minFreeMB: 0)
+        kill(node.daemon!.process.processIdentifier, SIGHUP)
+        try Wait.require("reload", seconds: 10) { node.log.contains("event=reloaded") }
+
+        let (files, _) = try Studies.write(.singlePhase, into: node.root + "/src")
+        let intruder = try node.send([files[0]], callingAE: "INTRUDER")
+        #expect(intruder.status != 0)
+        #expect(intruder.combined.contains("Association Rejected"), "\(intruder.combined)")
+        #expect(node.log.contains("event=association-rejected") && node.log.contains("peer=127.0.0.1"))
+        #expect(node.log.contains("calling AE title 'INTRUDER' is not in node.allowed_calling_ae_titles"))
+        let wrongCalled = try node.send([files[0]], callingAE: "SCANNER", calledAE: "NOTUS")
+        #expect(wrongCalled.status != 0)
+
+        let ok = try node.send([files[0]], callingAE: "SCANNER")
+        #expect(ok.status == 0, "\(ok.combined)")
+
+        // Watermark far above the free space: 0xA700, nothing kept.
+        try config(minFreeMB: 100_000_000)
+        kill(node.daemon!.process.processIdentifier, SIGHUP)
+        try Wait.require("second reload", seconds: 10) { node.log.components(separatedBy: "event=reloaded").count == 3 }
+        let full = try node.send([files[1]], callingAE: "SCANNER")
+        #expect(full.combined.contains("0xa700") || full.combined.contains("Out of Resources"), "\(full.combined)")
+        let stored = DicomChecks.files(node.stateDir + "/incoming")
+        #expect(stored.count == 1, "only the first instance is kept: \(stored)")
+        #expect(!stored.contains { $0.contains(".tmp-") })
+
+        // A broken file on SIGHUP: rejected, logged with file:line, the running configuration stays.
+        try config(minFreeMB: 0, broken: true)
+        kill(node.daemon!.process.processIdentifier, SIGHUP)
+        try Wait.require("rejected reload", seconds: 10) { node.log.contains("event=reload-rejected") }
+        #expect(node.log.contains("quiet_secnds"))
+        let stillFull = try node.send([files[1]], callingAE: "SCANNER")
+        #expect(stillFull.combined.contains("0xa700") || stillFull.combined.contains("Out of Resources"), "old watermark still in force")
+        #expect(node.daemon!.running)
+    }
+
+    @Test func destinationDownThenBackGetsItsResults() throws {
+        let pacsPort = freePort()
+        let node = NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
+        defer { node.remove() }
+        try node.start()
+        let (files, _) = try Studies.write(.strokeLeft, into: node.root + "/src")
+        #expect(try node.send(files).status == 0)
+        // Nothing listens on pacsPort: the send fails transiently and is retried with backoff.
+        try Wait.require("two failed attempts\n\(node.log)", seconds: 120, interval: 0.2) {
+            (Outbox(layout: node.layout).all(.pending).first?.destinations.first?.attempts ?? 0) >= 2
+        }
+        let status = try ExternalTool.run(Built.ctperf, ["status", "--state-dir", node.stateDir])
+        #expect(status.stdout.contains("sends pending: 1"), "\(status.stdout)")
+        #expect(status.stdout.contains("last error:"), "\(status.stdout)")
+
+        let pacsDir = node.root + "/pacs"
+        let pacs = try NodeEndToEndTests.storescp(pacsDir, port: pacsPort)
+        defer { pacs.stop() }
+        try Wait.require("delivery after the PACS is back\n\(node.log)", seconds: 60, interval: 0.2) {
+            !Outbox(layout: node.layout).all(.sent).isEmpty
+        }
+        let entry = try #require(Outbox(layout: node.layout).all(.sent).first)
+        #expect(DicomChecks.files(pacsDir).count == entry.files.count)
+        #expect(entry.destinations[0].attempts >= 3)
+    }
+
+    @Test func killedMidTransferAndRestartedTheJobFinishesWithEveryAcknowledgedInstance() throws {
+        let node = NodeHarness()
+        defer { node.remove() }
+        // The daemon dies while writing the 20th instance: after the temp file is written, before
+        // the rename and before the response (the worst moment).
+        try node.start(environment: ["CTPERFD_FAULT": "receiver.before-rename@20"])
+        let (files, report) = try Studies.write(.strokeLeft, into: node.root + "/src")
+        let first = try node.send(files)
+        #expect(first.status != 0)
+        try Wait.require("ctperfd to die at the fault point", seconds: 10) { !node.daemon!.running }
+        let acknowledged = first.combined.components(separatedBy: "Received Store Response (Success)").count - 1
+        #expect(acknowledged == 19, "\(first.combined.suffix(2000))")
+        let onDisk = DicomChecks.files(node.stateDir + "/incoming/" + report.studyInstanceUID).filter { $0.hasSuffix(".dcm") }
+        #expect(onDisk.count == 19, "every acknowledged instance is durable, the 20th is not visible")
+
+        try node.start()
+        #expect(DicomChecks.files(node.stateDir + "/incoming").allSatisfy { !$0.contains(".tmp-") }, "partial write removed at start")
+        // The modality resends the association's remaining images (here: all of them again).
+        #expect(try node.send(files).status == 0)
+        try Wait.require("the job\n\(node.log)", seconds: 120, interval: 0.2) { node.jobs(.done).count == 1 }
+        let job = try #require(node.jobs(.done).first)
+        #expect(job.inputs.count == files.count && job.version == 1)
+    }
+
+    @Test func killedDuringTheAnalysisTheJobResumesAfterRestart() throws {
+        // The fault point sits after the analysis, before its results go to the outbox.
+        let node = NodeHarness(destinations: [("pacs", "PACS", freePort())])
+        defer { node.remove() }
+        try node.start(environment: ["CTPERFD_FAULT": "worker.before-outbox"])
+        let (files, _) = try Studies.write(.strokeLeft, into: node.root + "/src")
+        #expect(try node.send(files).status == 0)
+        try Wait.require("ctperfd to die after the analysis\n\(node.log)", seconds: 120, interval: 0.2) { !node.daemon!.running }
+        #expect(node.jobs(.running).count == 1)
+        try node.start()
+        try Wait.require("the job to finish after the restart\n\(node.log)", seconds: 120, interval: 0.2) { node.jobs(.done).count == 1 }
+        #expect(node.log.contains("results reused") || node.jobs(.done).first?.history.contains { $0.message.contains("reused") } == true)
+        #expect(Outbox(layout: node.layout).all(.pending).count + Outbox(layout: node.layout).all(.sent).count == 1)
+    }
+}
