@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "PerfusionTests", dependencies: ["Perfusion", "Phantom", "Imaging"],
                     swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "DICOM", "Phantom", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["DICOM", "Phantom", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom", "TestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
