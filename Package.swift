@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "PerfusionTests", dependencies: ["Perfusion", "Phantom", "Imaging"],
                     swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "DICOM", "Phantom", "TestSupport"]),
+        // C-STORE SCP/SCU against DCMTK's storescu/storescp/echoscu.
+        .testTarget(name: "NetworkTests", dependencies: ["DICOM", "Phantom", "TestSupport"]),
         // ctperfd end to end: the built binaries against real peers (storescu, storescp, Orthanc).
         .testTarget(name: "DaemonTests", dependencies: ["Node", "DICOM", "Phantom", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Imaging", "Outputs", "Phantom", "TestSupport"]),

@@ -9,6 +9,8 @@ public struct DICOMError: Error, CustomStringConvertible, Sendable, Equatable {
         case inconsistent
         case writeFailed = "write-failed"
         case notLoadable = "not-loadable"
+        /// A DICOM network service could not run (e.g. the listener's port is in use).
+        case network
     }
 
     public let code: Code

@@ -13,6 +13,8 @@ commands:
   analyze          --dicom_dir DIR --out_dir OUT: perfusion maps, stroke metrics, QA figures, DICOM SC + SR
   inspect DIR      list the acquisitions in a DICOM folder: perfusion or not, complete or not, and why
   phantom --out D  write a synthetic CT perfusion study with its ground truth
+  status           what the ctperfd node holds: studies, jobs, results waiting to be sent
+  retry NAME       re-queue a failed job or send of the ctperfd node
   help [COMMAND]   show help (also: ctperf COMMAND --help)
   --version        print the version
 
@@ -31,12 +33,16 @@ func runCLI(_ argv: [String]) -> Int32 {
         case "analyze", "analyse": try AnalyzeCommand.run(rest)
         case "inspect": try InspectCommand.run(rest)
         case "phantom": try PhantomCommand.run(rest)
+        case "status": try StatusCommand.run(rest)
+        case "retry": try StatusCommand.retry(rest)
         case "--version", "version": print("ctperf \(version)")
         case "help", "--help", "-h":
             switch rest.first {
             case "analyze": print(AnalyzeCommand.help)
             case "inspect": print(InspectCommand.help)
             case "phantom": print(PhantomCommand.help)
+            case "status": print(StatusCommand.help)
+            case "retry": print(StatusCommand.retryHelp)
             default: print(usage)
             }
         default:

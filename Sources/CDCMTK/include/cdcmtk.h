@@ -173,6 +173,146 @@ int cdcm_report_put_string(cdcm_report *report, uint32_t tag, const char *value,
  * cdcm_report_put_string and save it as a Part 10 file (Explicit VR Little Endian) at `path`. */
 int cdcm_report_save(cdcm_report *report, const char *path, char *err, size_t errlen);
 
+/* ---------------------------------------------------------------- networking (shared) */
+
+/* One-time network set-up (idempotent, thread-safe): sets TCP_NODELAY=1 in the environment
+ * unless already set (DCMTK reads it when it opens a socket; Nagle's algorithm otherwise costs
+ * ~40 ms per PDU), disables reverse DNS lookups of peers, ignores SIGPIPE (unless a handler is
+ * installed; a write to a vanished peer then fails instead of ending the process) and registers
+ * the codecs. */
+void cdcm_network_initialize(void);
+
+/* ---------------------------------------------------------------- C-STORE / C-ECHO SCP */
+
+/* What is known about an association request when it arrives. Strings are NUL-terminated and
+ * valid for the duration of the callback that receives them. */
+typedef struct cdcm_association_info {
+    uint64_t id;                 /* 1, 2, 3 ... per SCP, in arrival order (rejected ones too) */
+    const char *calling_ae;      /* the peer's AE title, trimmed */
+    const char *called_ae;       /* the AE title the peer asked for, trimmed */
+    const char *peer_address;    /* dotted IPv4 address of the peer's socket */
+} cdcm_association_info;
+
+/* Answers of the decide callback (also used as the rejection detail of CDCM_EVENT_REJECTED). */
+enum {
+    CDCM_DECISION_ACCEPT = 0,
+    CDCM_REJECT_CALLING_AE = 1,   /* permanent, service user: calling AE title not recognised */
+    CDCM_REJECT_CALLED_AE = 2,    /* permanent, service user: called AE title not recognised */
+    CDCM_REJECT_NO_REASON = 3,    /* permanent, service user: no reason given */
+    CDCM_REJECT_LOCAL_LIMIT = 4   /* transient, service provider: local limit exceeded */
+};
+
+/* Kinds of events reported to the event callback. */
+enum {
+    CDCM_EVENT_ACCEPTED = 0,
+    CDCM_EVENT_REJECTED = 1,      /* detail: the CDCM_REJECT_* reason */
+    CDCM_EVENT_RELEASED = 2,
+    CDCM_EVENT_ABORTED = 3,       /* message: why (peer abort, network error, timeout, stop) */
+    CDCM_EVENT_ECHO = 4,
+    CDCM_EVENT_FAILURE = 5        /* message: what failed; association may be NULL */
+};
+
+/* A received C-STORE dataset (opaque), valid during the store callback only. */
+typedef struct cdcm_received_instance cdcm_received_instance;
+
+/* One C-STORE request as handed to the store callback. Valid during the callback only. */
+typedef struct cdcm_store_request {
+    const cdcm_association_info *association;
+    const char *affected_sop_class_uid;     /* from the command */
+    const char *affected_sop_instance_uid;  /* from the command */
+    const char *sop_class_uid;              /* from the dataset; "" when absent */
+    const char *sop_instance_uid;
+    const char *study_instance_uid;
+    const char *series_instance_uid;
+    const char *modality;
+    const char *transfer_syntax_uid;        /* the presentation context's transfer syntax */
+    cdcm_received_instance *instance;
+} cdcm_store_request;
+
+/* Callbacks into the embedding application. All may run concurrently on different threads:
+ * decide on the accept thread, store on the association's thread, event on either. They must
+ * not unwind (no C++ exceptions, no Swift errors) into the shim. */
+typedef struct cdcm_scp_callbacks {
+    void *context;
+    /* Accept (CDCM_DECISION_ACCEPT) or reject (a CDCM_REJECT_* value) an association request. */
+    int (*decide)(void *context, const cdcm_association_info *association);
+    /* Handle a received instance; return the DIMSE status of the C-STORE-RSP and optionally
+     * write an error comment (at most 64 characters are sent) into comment. */
+    uint16_t (*store)(void *context, const cdcm_store_request *request, char *comment, size_t commentlen);
+    /* Something happened (see CDCM_EVENT_*); association may be NULL, message may be "". */
+    void (*event)(void *context, int kind, int detail, const char *message,
+                  const cdcm_association_info *association);
+    /* Called exactly once when the shim no longer uses context (after the last association
+     * thread has ended), from whichever thread ends last. */
+    void (*release)(void *context);
+} cdcm_scp_callbacks;
+
+typedef struct cdcm_scp cdcm_scp;
+
+/* Listen on `port` (all IPv4 interfaces) and start accepting associations on a thread of its
+ * own. Binding happens here: CDCM_ERROR with the reason in err when the port cannot be used
+ * (in use, privileged). On CDCM_ERROR callbacks->release has already been called. */
+int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds,
+                   const cdcm_scp_callbacks *callbacks, cdcm_scp **out, char *err, size_t errlen);
+
+/* Stop accepting (the accept thread ends within ~1 s and the listen socket is closed), then wait
+ * up to waitSeconds for running associations to end. Associations still running at the
+ * deadline are told to abort at their next idle moment. Returns how many were still running.
+ * Idempotent. */
+int cdcm_scp_stop(cdcm_scp *scp, double waitSeconds);
+
+/* Number of associations currently running. */
+int cdcm_scp_active_associations(cdcm_scp *scp);
+
+/* Change the association limit and the DIMSE timeout while running. */
+void cdcm_scp_configure(cdcm_scp *scp, int maxAssociations, int networkTimeoutSeconds);
+
+/* Release the handle (stopping first when needed, without waiting). Threads still running keep
+ * what they need until they end. */
+void cdcm_scp_free(cdcm_scp *scp);
+
+/* The received instance as a complete Part 10 file: meta header (generated for the transfer
+ * syntax it arrived in, SourceApplicationEntityTitle = calling AE) and the dataset encoded as
+ * received (encapsulated pixel data stays compressed; explicit lengths). Encoded into memory on
+ * the first call; *bytes stays valid until the store callback returns. */
+int cdcm_received_instance_file_bytes(cdcm_received_instance *instance, const uint8_t **bytes,
+                                      size_t *length, char *err, size_t errlen);
+
+/* ---------------------------------------------------------------- C-STORE / C-ECHO SCU */
+
+/* Where to send: our calling AE, the peer's called AE, host (name or IPv4) and port. The timeout
+ * bounds connecting, association negotiation and each wait for a response, in seconds. */
+typedef struct cdcm_scu_target {
+    const char *calling_ae;
+    const char *called_ae;
+    const char *host;
+    int port;
+    int timeout_seconds;
+} cdcm_scu_target;
+
+/* Association-level results of cdcm_scu_send and cdcm_scu_echo besides CDCM_OK. */
+enum {
+    CDCM_SCU_TRANSIENT = -10,    /* worth retrying: refused, unreachable, timeout, transient reject, abort */
+    CDCM_SCU_PERMANENT = -11     /* needs a person: permanent reject, no presentation context, bad file */
+};
+
+/* Per-file result: index into paths, the SOP Instance UID, the DIMSE status of the C-STORE-RSP
+ * and its error comment ("" when none). */
+typedef void (*cdcm_scu_outcome_fn)(void *context, size_t index, const char *sopInstanceUID,
+                                    uint16_t status, const char *comment);
+
+/* Send the files over one association. Every file is read before connecting (an unreadable file
+ * is CDCM_SCU_PERMANENT and nothing is sent). Compressed files are sent as they are when the
+ * peer accepts their transfer syntax, otherwise decompressed (lossless syntaxes only) and sent
+ * uncompressed. outcome is called once per file, in order, once its response has arrived.
+ * CDCM_OK when every file got a response (whatever its status), else CDCM_SCU_TRANSIENT or
+ * CDCM_SCU_PERMANENT with the reason in err. */
+int cdcm_scu_send(const cdcm_scu_target *target, const char *const *paths, size_t count,
+                  cdcm_scu_outcome_fn outcome, void *context, char *err, size_t errlen);
+
+/* C-ECHO: CDCM_OK when the peer answered success. */
+int cdcm_scu_echo(const cdcm_scu_target *target, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,10 +14,8 @@ public struct DICOMSender: ResultSender {
             let what = "\(failed.count) of \(outcomes.count) refused by \(d.aeTitle), first status "
                 + String(format: "0x%04X", first.status) + (first.comment.isEmpty ? "" : " (\(first.comment))")
             return failed.allSatisfy({ StoreSCU.isTransient(status: $0.status) }) ? .transient(what) : .permanent(what)
-        } catch let e as StoreSCUError {
-            return e.kind == .transient ? .transient(e.message) : .permanent(e.message)
         } catch {
-            return .transient("\(error)")
+            return error.kind == .transient ? .transient(error.message) : .permanent(error.message)
         }
     }
 }
