@@ -11,7 +11,7 @@ enum DicomChecks {
 
     /// One attribute as dcmdump prints it, e.g. value("0020,000d") = the StudyInstanceUID.
     static func value(_ path: String, _ tag: String) throws -> String {
-        let out = try ExternalTool.runChecked("dcmdump", ["+P", tag, "-s", path])
+        let out = try ExternalTool.runChecked("dcmdump", ["-Un", "+P", tag, "-s", path])
         guard let open = out.firstIndex(of: "["), let close = out[open...].firstIndex(of: "]") else { return "" }
         return String(out[out.index(after: open)..<close])
     }

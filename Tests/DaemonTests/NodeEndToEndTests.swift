@@ -41,7 +41,8 @@ import Testing
         for f in arrived {
             #expect(try DicomChecks.value(f, "0020,000d") == report.studyInstanceUID, "\(f) is not in the source study")
             classes.append(try DicomChecks.value(f, "0008,0016"))
-            #expect(try DicomChecks.dciodvfyErrors(f).isEmpty, "\(f): \(try DicomChecks.dciodvfyErrors(f))")
+            let errors = try DicomChecks.dciodvfyErrors(f)
+            #expect(errors.isEmpty, "\(f): \(errors)")
         }
         #expect(classes.filter { $0 == DicomChecks.secondaryCapture }.count == 5, "\(classes)")
         #expect(classes.filter { $0 == DicomChecks.enhancedSR }.count == 1, "\(classes)")

@@ -26,6 +26,14 @@ final class Peer {
         h.seekToEndOfFile()
         process.standardOutput = h
         process.standardError = h
+        // The test runner's threads may block SIGTERM/SIGHUP and a child inherits the mask: a
+        // peer started that way would ignore `stop()`. Start peers with them unblocked.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        var old = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &set, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
         try process.run()
     }
 

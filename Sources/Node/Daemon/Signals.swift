@@ -17,6 +17,12 @@ public enum Signals {
         signal(SIGINT) { _ in Signals.terminate.store(true, ordering: .relaxed) }
         signal(SIGHUP) { _ in Signals.reload.store(true, ordering: .relaxed) }
         signal(SIGPIPE, SIG_IGN)
+        // A parent may have started us with these blocked (the mask is inherited across exec);
+        // unblock them, or SIGTERM and SIGHUP would never arrive.
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     public static var stopRequested: Bool { terminate.load(ordering: .relaxed) }
