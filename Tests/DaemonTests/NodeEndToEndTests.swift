@@ -80,9 +80,11 @@ import Testing
         let jpegls = try Studies.write(.smallCore, syntax: .jpegLS, into: src + "/jpegls")
         let jpeg = try Studies.write(.largeCore, syntax: .jpegLossless, into: src + "/jpeg")
         let rle = try Studies.write(.healthy, syntax: .rle, into: src + "/rle")
-        for files in [perfusion.files + plain.files + cta.files, canon.files, jpegls.files, jpeg.files, rle.files] {
-            let out = try node.send(files)
-            #expect(out.status == 0, "\(out.combined)")
+        let sends: [([String], String?)] = [(perfusion.files + plain.files + cta.files, nil), (canon.files, nil),
+                                             (jpegls.files, "-xt"), (jpeg.files, "-xs"), (rle.files, "-xr")]
+        for (files, syntax) in sends {
+            let out = try node.send(files, syntax: syntax)
+            #expect(out.status == 0, "\(out.combined.suffix(1500))")
         }
         try Wait.require("five analyses\n\(node.log)", seconds: 300, interval: 0.5) {
             node.jobs(.done).count + node.jobs(.failed).count == 5 && node.jobs(.ready).isEmpty && node.jobs(.running).isEmpty

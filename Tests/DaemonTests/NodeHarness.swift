@@ -84,11 +84,14 @@ final class NodeHarness {
 
     func jobs(_ state: JobState) -> [JobRecord] { JobStore(layout: layout).all(state) }
 
-    /// storescu of files to this node, each in its own transfer syntax (-R: compressed files are
-    /// proposed compressed, as a modality would); returns its output (status lines with -v).
+    /// storescu of files to this node; returns its output (status lines with -v). storescu
+    /// proposes a compressed transfer syntax only when told which: `syntax` = -xs (JPEG Lossless
+    /// .70), -xt (JPEG-LS), -xr (RLE), and then proposes only what the files need (-R), so the
+    /// files travel compressed as a modality would send them.
     @discardableResult
-    func send(_ files: [String], callingAE: String = "SCANNER", calledAE: String? = nil) throws -> ExternalTool.Output {
-        try ExternalTool.run("storescu", ["-v", "-R", "-aet", callingAE, "-aec", calledAE ?? aeTitle, "127.0.0.1", "\(port)"] + files)
+    func send(_ files: [String], callingAE: String = "SCANNER", calledAE: String? = nil, syntax: String? = nil) throws -> ExternalTool.Output {
+        let options = syntax.map { ["-R", $0] } ?? []
+        return try ExternalTool.run("storescu", ["-v", "-aet", callingAE, "-aec", calledAE ?? aeTitle] + options + ["127.0.0.1", "\(port)"] + files)
     }
 }
 
