@@ -13,15 +13,15 @@ import Testing
     static func storescp(_ dir: String, port: Int, ae: String = "PACS") throws -> Peer {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let p = try Peer("storescp", "storescp", ["-aet", ae, "-od", dir, "+xa", "\(port)"], logPath: dir + "/../storescp-\(port).log")
-        try Wait.require("storescp to listen", seconds: 10) {
+        try Poll.until(timeoutSeconds: 10, "storescp to listen") {
             (try? ExternalTool.run("echoscu", ["-aec", ae, "127.0.0.1", "\(port)"]).status) == 0
         }
         return p
     }
 
     @Test func aStudySentToTheNodeComesBackAsSecondaryCaptureAndSRInTheSameStudy() throws {
-        let pacsPort = freePort()
-        let node = NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
+        let pacsPort = try FreePort.next()
+        let node = try NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
         defer { node.remove() }
         let pacsDir = node.root + "/pacs"
         let pacs = try Self.storescp(pacsDir, port: pacsPort)
@@ -31,7 +31,7 @@ import Testing
         let sent = try node.send(files)
         #expect(sent.status == 0, "\(sent.combined)")
 
-        try Wait.require("the results in the PACS\n\(node.log)", seconds: 120, interval: 0.2) {
+        try node.wait("the results in the PACS", seconds: 120) {
             !Outbox(layout: node.layout).all(.sent).isEmpty
         }
         let entry = try #require(Outbox(layout: node.layout).all(.sent).first)
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func mixedCanonAndCompressedStudiesGiveOneAnalysisEach() throws {
-        let node = NodeHarness()
+        let node = try NodeHarness()
         defer { node.remove() }
         try node.start()
         let src = node.root + "/src"
@@ -86,7 +86,7 @@ import Testing
             let out = try node.send(files, syntax: syntax)
             #expect(out.status == 0, "\(out.combined.suffix(1500))")
         }
-        try Wait.require("five analyses\n\(node.log)", seconds: 300, interval: 0.5) {
+        try node.wait("five analyses", seconds: 300) {
             node.jobs(.done).count + node.jobs(.failed).count == 5 && node.jobs(.ready).isEmpty && node.jobs(.running).isEmpty
         }
         #expect(node.jobs(.failed).isEmpty, "\(node.jobs(.failed).map { $0.error ?? "" })")

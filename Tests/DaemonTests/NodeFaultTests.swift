@@ -8,7 +8,7 @@ import Testing
 /// Who may send, when the node refuses, and what survives a crash (DESIGN.md sections 3 and 7).
 @Suite(.serialized) struct NodeFaultTests {
     @Test func unknownCallingAERejectedThenWatermarkGivesA700ThenABrokenReloadKeepsTheOldConfig() throws {
-        let node = NodeHarness(extraConfig: "")
+        let node = try NodeHarness(extraConfig: "")
         defer { node.remove() }
         node.extraConfig = ""
         try node.writeConfig()
@@ -25,7 +25,7 @@ import Testing
         try node.start()
         try config(minFreeMB: 0)
         kill(node.daemon!.process.processIdentifier, SIGHUP)
-        try Wait.require("reload", seconds: 10) { node.log.contains("event=reloaded") }
+        try node.wait("reload", seconds: 10) { node.log.contains("event=reloaded") }
 
         let (files, _) = try Studies.write(.singlePhase, into: node.root + "/src")
         let intruder = try node.send([files[0]], callingAE: "INTRUDER")
@@ -42,7 +42,7 @@ import Testing
         // Watermark far above the free space: 0xA700, nothing kept.
         try config(minFreeMB: 100_000_000)
         kill(node.daemon!.process.processIdentifier, SIGHUP)
-        try Wait.require("second reload", seconds: 10) { node.log.components(separatedBy: "event=reloaded").count == 3 }
+        try node.wait("second reload", seconds: 10) { node.log.components(separatedBy: "event=reloaded").count == 3 }
         let full = try node.send([files[1]], callingAE: "SCANNER")
         #expect(full.combined.contains("Refused: OutOfResources"), "\(full.combined)")
         let stored = DicomChecks.files(node.stateDir + "/incoming")
@@ -52,7 +52,7 @@ import Testing
         // A broken file on SIGHUP: rejected, logged with file:line, the running configuration stays.
         try config(minFreeMB: 0, broken: true)
         kill(node.daemon!.process.processIdentifier, SIGHUP)
-        try Wait.require("rejected reload", seconds: 10) { node.log.contains("event=reload-rejected") }
+        try node.wait("rejected reload", seconds: 10) { node.log.contains("event=reload-rejected") }
         #expect(node.log.contains("quiet_secnds"))
         let stillFull = try node.send([files[1]], callingAE: "SCANNER")
         #expect(stillFull.combined.contains("Refused: OutOfResources"), "old watermark still in force")
@@ -60,14 +60,14 @@ import Testing
     }
 
     @Test func destinationDownThenBackGetsItsResults() throws {
-        let pacsPort = freePort()
-        let node = NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
+        let pacsPort = try FreePort.next()
+        let node = try NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
         defer { node.remove() }
         try node.start()
         let (files, _) = try Studies.write(.strokeLeft, into: node.root + "/src")
         #expect(try node.send(files).status == 0)
         // Nothing listens on pacsPort: the send fails transiently and is retried with backoff.
-        try Wait.require("two failed attempts\n\(node.log)", seconds: 120, interval: 0.2) {
+        try node.wait("two failed attempts", seconds: 120) {
             (Outbox(layout: node.layout).all(.pending).first?.destinations.first?.attempts ?? 0) >= 2
         }
         let status = try ExternalTool.run(Built.ctperf, ["status", "--state-dir", node.stateDir])
@@ -77,7 +77,7 @@ import Testing
         let pacsDir = node.root + "/pacs"
         let pacs = try NodeEndToEndTests.storescp(pacsDir, port: pacsPort)
         defer { pacs.stop() }
-        try Wait.require("delivery after the PACS is back\n\(node.log)", seconds: 60, interval: 0.2) {
+        try node.wait("delivery after the PACS is back", seconds: 60) {
             !Outbox(layout: node.layout).all(.sent).isEmpty
         }
         let entry = try #require(Outbox(layout: node.layout).all(.sent).first)
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func killedMidTransferAndRestartedTheJobFinishesWithEveryAcknowledgedInstance() throws {
-        let node = NodeHarness()
+        let node = try NodeHarness()
         defer { node.remove() }
         // The daemon dies while writing the 20th instance: after the temp file is written, before
         // the rename and before the response (the worst moment).
@@ -94,7 +94,7 @@ import Testing
         let (files, report) = try Studies.write(.strokeLeft, into: node.root + "/src")
         let first = try node.send(files)
         #expect(first.status != 0)
-        try Wait.require("ctperfd to die at the fault point", seconds: 10) { !node.daemon!.running }
+        try Poll.until(timeoutSeconds: 10, "ctperfd to die at the fault point") { !node.daemon!.running }
         let acknowledged = first.combined.components(separatedBy: "Received Store Response (Success)").count - 1
         #expect(acknowledged == 19, "\(first.combined.suffix(2000))")
         let onDisk = DicomChecks.files(node.stateDir + "/incoming/" + report.studyInstanceUID).filter { $0.hasSuffix(".dcm") }
@@ -104,22 +104,22 @@ import Testing
         #expect(DicomChecks.files(node.stateDir + "/incoming").allSatisfy { !$0.contains(".tmp-") }, "partial write removed at start")
         // The modality resends the association's remaining images (here: all of them again).
         #expect(try node.send(files).status == 0)
-        try Wait.require("the job\n\(node.log)", seconds: 120, interval: 0.2) { node.jobs(.done).count == 1 }
+        try node.wait("the job", seconds: 120) { node.jobs(.done).count == 1 }
         let job = try #require(node.jobs(.done).first)
         #expect(job.inputs.count == files.count && job.version == 1)
     }
 
     @Test func killedDuringTheAnalysisTheJobResumesAfterRestart() throws {
         // The fault point sits after the analysis, before its results go to the outbox.
-        let node = NodeHarness(destinations: [("pacs", "PACS", freePort())])
+        let node = try NodeHarness(destinations: [("pacs", "PACS", try FreePort.next())])
         defer { node.remove() }
         try node.start(environment: ["CTPERFD_FAULT": "worker.before-outbox"])
         let (files, _) = try Studies.write(.strokeLeft, into: node.root + "/src")
         #expect(try node.send(files).status == 0)
-        try Wait.require("ctperfd to die after the analysis\n\(node.log)", seconds: 120, interval: 0.2) { !node.daemon!.running }
+        try node.wait("ctperfd to die after the analysis", seconds: 120) { !node.daemon!.running }
         #expect(node.jobs(.running).count == 1)
         try node.start()
-        try Wait.require("the job to finish after the restart\n\(node.log)", seconds: 120, interval: 0.2) { node.jobs(.done).count == 1 }
+        try node.wait("the job to finish after the restart", seconds: 120) { node.jobs(.done).count == 1 }
         #expect(node.log.contains("results reused") || node.jobs(.done).first?.history.contains { $0.message.contains("reused") } == true)
         #expect(Outbox(layout: node.layout).all(.pending).count + Outbox(layout: node.layout).all(.sent).count == 1)
     }

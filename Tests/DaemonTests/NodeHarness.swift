@@ -20,10 +20,10 @@ final class NodeHarness {
     var layout: StateLayout { StateLayout(root: stateDir) }
     var log: String { (0..<starts).map { (try? String(contentsOfFile: root + "/ctperfd-\($0).log", encoding: .utf8)) ?? "" }.joined() }
 
-    init(extraConfig: String = "", destinations: [(name: String, ae: String, port: Int)] = []) {
+    init(extraConfig: String = "", destinations: [(name: String, ae: String, port: Int)] = []) throws {
         setenv("TCP_NODELAY", "1", 1)   // for the DCMTK tools the tests run (Nagle costs ~40 ms per C-STORE)
         root = TemporaryDirectory.make("ctperf-node")
-        port = freePort()
+        port = try FreePort.next()
         self.extraConfig = extraConfig
         self.destinations = destinations
     }
@@ -67,9 +67,18 @@ final class NodeHarness {
                          environment: environment)
         starts += 1
         daemon = d
-        try Wait.require("ctperfd to listen on \(port)\n\(d.log)", seconds: 30) {
+        try wait("ctperfd to listen on \(port)", seconds: 30) {
             if !d.running { throw TestFailure("ctperfd exited: \(d.log)") }
             return d.log.contains("event=listening")
+        }
+    }
+
+    /// Polls `condition`; on timeout the failure carries the end of the daemon's log.
+    func wait(_ what: String, seconds: Double, _ condition: () throws -> Bool) throws {
+        do {
+            try Poll.until(timeoutSeconds: seconds, what, condition)
+        } catch {
+            throw TestFailure("\(error)\nctperfd log (end):\n\(log.suffix(4000))")
         }
     }
 

@@ -14,8 +14,8 @@ import Testing
 
         init(dir: String, nodePort: Int) throws {
             self.dir = dir
-            http = freePort()
-            dicom = freePort()
+            http = try FreePort.next()
+            dicom = try FreePort.next()
             try FileManager.default.createDirectory(atPath: dir + "/db", withIntermediateDirectories: true)
             let config = """
             { "Name": "ctperf-test", "StorageDirectory": "\(dir)/db", "IndexDirectory": "\(dir)/db",
@@ -30,7 +30,7 @@ import Testing
             }
             peer = try Peer("orthanc", program, [dir + "/orthanc.json"], logPath: dir + "/orthanc.log")
             let http = http
-            try Wait.require("Orthanc's REST API", seconds: 30) {
+            try Poll.until(timeoutSeconds: 30, "Orthanc's REST API") {
                 (try? ExternalTool.run("curl", ["-sf", "http://127.0.0.1:\(http)/system"]).status) == 0
             }
         }
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func orthancPushesAStudyAndGetsSecondaryCaptureAndSRBack() throws {
-        let node = NodeHarness()
+        let node = try NodeHarness()
         defer { node.remove() }
         let orthanc = try Orthanc(dir: node.root + "/orthanc", nodePort: node.port)
         defer { orthanc.peer.stop() }
@@ -74,7 +74,7 @@ import Testing
         // Orthanc pushes the study to ctperfd (as an auto-routing rule would).
         try orthanc.post("/modalities/ctperf/store", body: studyID)
 
-        try Wait.require("SC and SR back in Orthanc\n\(node.log)", seconds: 180, interval: 0.5) {
+        try node.wait("SC and SR back in Orthanc", seconds: 180) {
             ((try? orthanc.get("/studies/\(studyID)/instances") as? [[String: Any]])?.count ?? 0) >= files.count + 6
         }
         let after = try #require(try orthanc.get("/studies/\(studyID)/instances") as? [[String: Any]])

@@ -45,7 +45,9 @@ final class Peer {
     func stop(seconds: Double = 30) -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         process.terminate()
-        if !Wait.until(seconds: seconds, { !self.process.isRunning }) { kill(process.processIdentifier, SIGKILL) }
+        if (try? Poll.until(timeoutSeconds: seconds, "\(name) to stop") { !self.process.isRunning }) == nil {
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
@@ -57,39 +59,6 @@ final class Peer {
     }
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-}
-
-/// Polling with a deadline (tests never sleep and hope).
-enum Wait {
-    @discardableResult
-    static func until(seconds: Double, interval: Double = 0.05, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(UInt32(interval * 1_000_000))
-        }
-        return try condition()
-    }
-
-    static func require(_ what: String, seconds: Double, interval: Double = 0.05, _ condition: () throws -> Bool) throws {
-        guard try until(seconds: seconds, interval: interval, condition) else {
-            throw TestFailure("timed out after \(seconds) s waiting for \(what)")
-        }
-    }
-}
-
-/// A free TCP port on loopback (bound to port 0, read back, released).
-func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 /// Our built binaries (next to the test bundle).

@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func notifyProtocolAndDrainOnSigterm() throws {
-        let node = NodeHarness()
+        let node = try NodeHarness()
         defer { node.remove() }
         let notify = try NotifySocket(path: node.root + "/notify.sock")
         try node.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "3000000"])
@@ -89,7 +89,7 @@ import Testing
         let sender = try Peer("storescu", "storescu", ["-aet", "SCANNER", "-aec", node.aeTitle, "127.0.0.1", "\(node.port)"] + files,
                               logPath: node.root + "/storescu.log")
         let study = node.stateDir + "/incoming/" + report.studyInstanceUID
-        try Wait.require("the first images", seconds: 30, interval: 0.005) { DicomChecks.files(study).count >= 5 }
+        try Poll.until(timeoutSeconds: 30, "the first images") { DicomChecks.files(study).count >= 5 }
         kill(pid, SIGTERM)
         #expect(notify.await("STOPPING=1", seconds: 10))
         #expect(node.log.contains("event=stopping active_associations=1"), "SIGTERM must have arrived mid-transfer")
