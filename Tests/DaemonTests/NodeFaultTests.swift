@@ -124,3 +124,32 @@ import Testing
         #expect(Outbox(layout: node.layout).all(.pending).count + Outbox(layout: node.layout).all(.sent).count == 1)
     }
 }
+
+/// An acquisition that never completes is tried after max_wait_seconds, fails with the analysis'
+/// reason, shows in `ctperf status`, and `ctperf retry` queues it again.
+@Suite(.serialized) struct NodeFailedJobTests {
+    @Test func incompleteAcquisitionFailsVisiblyAndRetryRequeuesIt() throws {
+        let node = try NodeHarness(extraConfig: "")
+        defer { node.remove() }
+        try node.start()
+        let (files, _) = try Studies.write(.incomplete, into: node.root + "/src")
+        #expect(try node.send(files).status == 0)
+        // Not analysed at quiet_seconds (2 s): it is inconsistent; at max_wait_seconds (10 s) it is tried.
+        try node.wait("the job to fail", seconds: 120) { node.jobs(.failed).count == 1 }
+        let job = try #require(node.jobs(.failed).first)
+        #expect(!job.complete && job.attempts == 1)
+        #expect(job.error?.contains("exited with status 3") == true, "\(job.error ?? "")")
+        #expect(node.log.contains("event=acquisition-incomplete-timeout"))
+
+        let status = try ExternalTool.run(Built.ctperf, ["status", "--state-dir", node.stateDir])
+        #expect(status.stdout.contains("jobs failed: 1") && status.stdout.contains("reason: ctperf analyze exited with status 3"),
+                "\(status.stdout)")
+        let retry = try ExternalTool.run(Built.ctperf, ["retry", job.id, "--state-dir", node.stateDir])
+        #expect(retry.status == 0 && retry.stdout.contains("job \(job.id) v1 re-queued"), "\(retry.combined)")
+        try node.wait("the retried job to fail again", seconds: 120) {
+            node.jobs(.failed).first?.history.filter { $0.event == "failed" }.count == 2
+        }
+        let unknown = try ExternalTool.run(Built.ctperf, ["retry", "no-such-job", "--state-dir", node.stateDir])
+        #expect(unknown.status == 4 && unknown.stderr.contains("no job 'no-such-job'"), "\(unknown.combined)")
+    }
+}
