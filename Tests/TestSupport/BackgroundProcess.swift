@@ -26,10 +26,7 @@ public final class BackgroundProcess {
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        terminate()
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)
     }
@@ -45,10 +42,12 @@ public final class BackgroundProcess {
         return output
     }
 
-    /// Send SIGTERM to this child (by its process id) and wait for it to exit.
+    /// End this child (by its process id) and wait for it to exit. SIGKILL, because children
+    /// started from a Swift test inherit the signal mask of the starting thread, and dispatch's
+    /// threads block SIGTERM: a SIGTERM would stay pending for ever.
     public func terminate() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
