@@ -11,6 +11,8 @@ import Phantom
 //   swift run -c release ctperf-bench analyze [--matrices 256,512]
 //       the whole `ctperf analyze` (load to last output file) per stage: wall time and peak memory,
 //       each size in a fresh process so its peak memory is its own
+//   swift run -c release ctperf-bench scp [--size 512] [--slices 20] [--frames 30] [--rounds 3] [--breakdown]
+//       receiving a study from storescu: DCMTK's storescp next to our StoreSCP writing durably
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
@@ -29,7 +31,8 @@ switch mode {
 case "loader": try LoaderBench.run()
 case "analyze": try AnalyzeBench.run()
 case "analyze-one": try AnalyzeBench.runOne(dicom: CommandLine.arguments[2], out: CommandLine.arguments[3])
+case "scp": try SCPBench.run()
 default:
-    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze|scp [options]\n".utf8))
     exit(2)
 }
