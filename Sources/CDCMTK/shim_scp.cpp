@@ -123,6 +123,14 @@ void handleRequest(const std::shared_ptr<ServerState> &state, T_ASC_Association 
 
     char context[128] = {0};
     ASC_getApplicationContextName(association->params, context, sizeof context);
+    if (context[0] == 0 && record.callingAE.empty() && record.calledAE.empty()) {
+        // DCMTK reports a connection that closed before sending anything (a port scan, a TCP
+        // health check) as a request without parameters.
+        state->event(CDCM_EVENT_FAILURE, 0, "a connection from " + record.peerAddress + " closed without an association request",
+                     nullptr);
+        discardAssociation(association);
+        return;
+    }
     if (std::strcmp(context, UID_StandardApplicationContext) != 0) {
         reject(association, CDCM_REJECT_NO_REASON);
         state->event(CDCM_EVENT_REJECTED, CDCM_REJECT_NO_REASON,
@@ -186,7 +194,10 @@ void acceptLoop(std::shared_ptr<ServerState> state) {
                 continue;
             }
             if (c.bad()) {
-                state->event(CDCM_EVENT_FAILURE, 0, "an association request could not be read: " + conditionText(c), nullptr);
+                const std::string from = association != nullptr && association->DULassociation != nullptr
+                                             ? " from " + peerAddress(association) : "";
+                state->event(CDCM_EVENT_FAILURE, 0, "an association request" + from + " could not be read (not a DICOM peer?): " +
+                             conditionText(c), nullptr);
                 discardAssociation(association);
                 // A broken listen socket fails at once; do not spin on it.
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));

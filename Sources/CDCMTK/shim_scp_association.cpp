@@ -4,6 +4,7 @@
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmnet/assoc.h"
 #include "dcmtk/dcmnet/dimse.h"
+#include "dcmtk/dcmnet/dulstruc.h"
 #include "dcmtk/dcmdata/dctk.h"
 #include "dcmtk/dcmdata/dcostrmb.h"
 
@@ -138,13 +139,21 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
     return true;
 }
 
+// Whether the next command can be read now: PDVs already buffered by DUL (a peer may pack
+// several into one PDU; DUL_dataWaiting only looks at the socket) or data within `seconds`.
+bool commandWaiting(T_ASC_Association *association, int seconds) {
+    const auto *key = reinterpret_cast<const PRIVATE_ASSOCIATIONKEY *>(association->DULassociation);
+    if (key != nullptr && key->pdvIndex != -1) return true;
+    return ASC_dataWaiting(association, seconds);
+}
+
 // Serve commands until the association ends; returns how it ended.
 Ending serveCommands(ServerState &state, T_ASC_Association *association, const AssociationRecord &record) {
     Ending ending;
     for (;;) {
         // Wait for the next command in 1 s steps, so a stop deadline and the timeout are seen.
         int idleSeconds = 0;
-        while (!ASC_dataWaiting(association, 1)) {
+        while (!commandWaiting(association, 1)) {
             if (state.abortRunning.load()) {
                 ASC_abortAssociation(association);
                 ending.message = "stopped by the node (shutdown or reconfiguration)";

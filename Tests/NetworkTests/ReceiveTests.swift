@@ -131,6 +131,28 @@ extension NetworkTests {
             #expect(server.delegate.stored.isEmpty)
         }
 
+        /// Port scanners and health checks connect and hang up, or send something that is not
+        /// DICOM (here an HTTP request): reported as failures, and the SCP keeps serving.
+        @Test func probesThatAreNotDICOMAreReportedAndServingGoesOn() throws {
+            let server = try RunningSCP()
+            try RawConnection.send(Data(), toPort: server.port)
+            try RawConnection.send(Data("GET / HTTP/1.0\r\n\r\n".utf8), toPort: server.port)
+            do {
+                try Poll.until(timeoutSeconds: 10, "two failure events") {
+                    server.delegate.eventKinds.filter { if case .failure = $0 { return true } else { return false } }.count == 2
+                }
+            } catch {
+                Issue.record("\(error); events: \(server.delegate.eventKinds)")
+            }
+            let failures = server.delegate.eventKinds.compactMap { event -> String? in
+                if case .failure(let text) = event { return text } else { return nil }
+            }
+            #expect(failures.allSatisfy { $0.contains("127.0.0.1") }, "\(failures)")
+            let out = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
+            #expect(out.status == 0, "echoscu: \(out.combined)")
+            #expect(server.delegate.eventKinds.contains(.echo))
+        }
+
         @Test func stopIsPromptAndFreesThePort() throws {
             let server = try RunningSCP()
             let echo = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
