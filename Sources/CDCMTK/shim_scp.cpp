@@ -41,7 +41,9 @@ void ServerState::event(int kind, int detail, const std::string &message, const 
 
 void discardAssociation(T_ASC_Association *&association) {
     if (association == nullptr) return;
-    ASC_dropSCPAssociation(association);
+    // Give the peer a second to close first (so a release response or rejection is read before
+    // our close), not DCMTK's default 180 s: a peer that never closes would hold this thread.
+    ASC_dropSCPAssociation(association, 1);
     ASC_destroyAssociation(&association);
     association = nullptr;
 }

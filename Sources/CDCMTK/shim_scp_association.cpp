@@ -70,18 +70,18 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
             return false;
         }
         if (c == DIMSE_NODATAAVAILABLE) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "no data for " + std::to_string(timeout) + " s while receiving a dataset (network timeout)";
             return false;
         }
         if (c.bad()) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "dataset could not be received: " + conditionText(c);
             return false;
         }
         T_ASC_PresentationContext context;
         if (ASC_findAcceptedPresentationContext(association->params, dataPresentationID, &context).bad()) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "dataset arrived on an unknown presentation context";
             return false;
         }
@@ -132,7 +132,7 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
     }
     OFCondition c = DIMSE_sendStoreResponse(association, presentationID, &request, &response, statusDetail);
     if (c.bad()) {
-        ASC_abortAssociation(association);
+        abortAssociation(association);
         ending.message = "C-STORE response could not be sent: " + conditionText(c);
         return false;
     }
@@ -155,12 +155,12 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
         int idleSeconds = 0;
         while (!commandWaiting(association, 1)) {
             if (state.abortRunning.load()) {
-                ASC_abortAssociation(association);
+                abortAssociation(association);
                 ending.message = "stopped by the node (shutdown or reconfiguration)";
                 return ending;
             }
             if (++idleSeconds >= state.timeoutSeconds.load()) {
-                ASC_abortAssociation(association);
+                abortAssociation(association);
                 ending.message = "idle for " + std::to_string(idleSeconds) + " s (network timeout)";
                 return ending;
             }
@@ -179,7 +179,7 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
             return ending;
         }
         if (c.bad()) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "network error: " + conditionText(c);
             return ending;
         }
@@ -187,7 +187,7 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
         case DIMSE_C_ECHO_RQ:
             c = DIMSE_sendEchoResponse(association, presentationID, &message.msg.CEchoRQ, STATUS_Success, nullptr);
             if (c.bad()) {
-                ASC_abortAssociation(association);
+                abortAssociation(association);
                 ending.message = "C-ECHO response could not be sent: " + conditionText(c);
                 return ending;
             }
@@ -198,7 +198,7 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
             break;
         default:
             // Only C-ECHO and C-STORE were negotiated; anything else is a protocol error.
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "unsupported DIMSE command 0x" + hex4(message.CommandField) + " (only C-ECHO and C-STORE are served)";
             return ending;
         }
@@ -219,10 +219,10 @@ void runAssociation(std::shared_ptr<ServerState> state, T_ASC_Association *assoc
             state->event(ending.kind, 0, ending.message, &record);
         }
     } catch (const std::exception &e) {
-        if (association != nullptr) ASC_abortAssociation(association);
+        if (association != nullptr) abortAssociation(association);
         state->event(CDCM_EVENT_ABORTED, 0, std::string("internal error: ") + e.what(), &record);
     } catch (...) {
-        if (association != nullptr) ASC_abortAssociation(association);
+        if (association != nullptr) abortAssociation(association);
         state->event(CDCM_EVENT_ABORTED, 0, "internal error", &record);
     }
     discardAssociation(association);

@@ -152,39 +152,5 @@ extension NetworkTests {
             #expect(out.status == 0, "echoscu: \(out.combined)")
             #expect(server.delegate.eventKinds.contains(.echo))
         }
-
-        @Test func stopIsPromptAndFreesThePort() throws {
-            let server = try RunningSCP()
-            let echo = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
-            #expect(echo.status == 0, "echoscu: \(echo.combined)")
-            try Poll.until(timeoutSeconds: 10, "the echo association to end") { server.scp.activeAssociations == 0 }
-            let started = Date()
-            #expect(server.scp.stop(waitSeconds: 5) == 0)
-            // The accept loop notices a stop within its 1 s receive timeout.
-            #expect(Date().timeIntervalSince(started) < 1.5, "stop took \(Date().timeIntervalSince(started)) s")
-            #expect(server.scp.stop(waitSeconds: 1) == 0)   // idempotent
-            let refused = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
-            #expect(refused.status != 0 && refused.combined.contains("Connection refused"), "echoscu: \(refused.combined)")
-            // The port is free again: a new SCP binds it.
-            let again = StoreSCP(settings: StoreSCPSettings(port: server.port), delegate: server.delegate)
-            try again.start()
-            #expect(again.stop(waitSeconds: 1) == 0)
-        }
-
-        @Test func startOnAPortInUseSaysSo() throws {
-            let server = try RunningSCP()
-            let second = StoreSCP(settings: StoreSCPSettings(port: server.port), delegate: server.delegate)
-            do {
-                try second.start()
-                Issue.record("a second listener started on port \(server.port)")
-            } catch let error as DICOMError {
-                #expect(error.code == .network)
-                #expect(error.message.contains("Address already in use"), "\(error.message)")
-                #expect(error.message.contains("\(server.port)"), "\(error.message)")
-            }
-            // The first one still works.
-            let out = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
-            #expect(out.status == 0, "echoscu: \(out.combined)")
-        }
     }
 }
