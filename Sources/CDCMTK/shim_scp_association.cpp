@@ -152,13 +152,16 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
     Ending ending;
     for (;;) {
         // Wait for the next command in 1 s steps, so a stop deadline and the timeout are seen.
+        // After stop's deadline the association ends here, between two commands: every response
+        // already sent stands, and the sender retries the rest.
         int idleSeconds = 0;
-        while (!commandWaiting(association, 1)) {
+        for (;;) {
             if (state.abortRunning.load()) {
                 abortAssociation(association);
                 ending.message = "stopped by the node (shutdown or reconfiguration)";
                 return ending;
             }
+            if (commandWaiting(association, 1)) break;
             if (++idleSeconds >= state.timeoutSeconds.load()) {
                 abortAssociation(association);
                 ending.message = "idle for " + std::to_string(idleSeconds) + " s (network timeout)";

@@ -84,6 +84,23 @@ extension NetworkTests {
             _ = peer
         }
 
+        /// A sender that keeps storing is stopped between two stores once stop's deadline passed:
+        /// the store in progress is answered, the next one is not taken.
+        @Test func aBusyAssociationEndsBetweenTwoStoresAfterTheDeadline() throws {
+            let server = try RunningSCP()
+            let gate = server.delegate.holdStores()
+            let study = try TestStudy.make(in: server.directory)
+            let sender = try BackgroundProcess("storescu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)] + study.explicitFiles)
+            try Poll.until(timeoutSeconds: 10, "the first store to be held") { server.delegate.storesWaiting == 1 }
+            #expect(server.scp.stop(waitSeconds: 0.2) == 1)
+            gate.signal()
+            let out = try sender.wait(timeoutSeconds: 10)
+            #expect(out.status != 0, "storescu: \(out.combined)")
+            #expect(server.delegate.stored.count == 1)
+            try Poll.until(timeoutSeconds: 3, "the association to end") { server.scp.activeAssociations == 0 }
+            #expect(server.delegate.eventKinds.contains(.aborted("stopped by the node (shutdown or reconfiguration)")))
+        }
+
         @Test func raisingTheLimitWhileRunningAdmitsMore() throws {
             let server = try RunningSCP(maxAssociations: 1)
             let gate = server.delegate.holdStores()
