@@ -49,7 +49,7 @@ let package = Package(
         // Executables: argument parsing and wiring only.
         .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion", "Node"]),
         .executableTarget(name: "ctperfd", dependencies: ["Node", "DICOM"]),
-        .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion"]),
+        .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "FileSystem", "Outputs", "Phantom", "Perfusion"]),
 
         // Helpers shared by the test targets: external tools, temporary directories.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,6 +1,7 @@
 // Network set-up shared by the SCP and the SCU: TCP_NODELAY, no reverse DNS, transfer syntax lists.
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmnet/dul.h"
+#include "dcmtk/dcmnet/dulstruc.h"
 #include "dcmtk/dcmdata/dcuid.h"
 
 #include "cdcmtk.h"
@@ -44,6 +45,13 @@ std::string conditionText(const OFCondition &condition) {
         out += line;
     }
     return out.empty() ? std::string(condition.text()) : out;
+}
+
+void abortAssociation(T_ASC_Association *association) {
+    if (association == nullptr || association->DULassociation == nullptr) return;
+    // The association key's timeout is the ARTIM timer DUL_AbortAssociation waits with.
+    reinterpret_cast<PRIVATE_ASSOCIATIONKEY *>(association->DULassociation)->timeout = 1;
+    ASC_abortAssociation(association);
 }
 
 std::string trimmed(const char *value) {

@@ -28,6 +28,11 @@ constexpr int kStorageSyntaxCount = 8;
 // e.g. "DIMSE Failed to receive message: DUL network closed".
 std::string conditionText(const OFCondition &condition);
 
+// Send an A-ABORT and close. DCMTK then waits for the peer to close the connection for the
+// association's ACSE timeout; a peer that has stopped reading would hold the thread that long,
+// so the wait is cut to 1 s.
+void abortAssociation(T_ASC_Association *association);
+
 // A DICOM string value without leading/trailing spaces and NULs.
 std::string trimmed(const char *value);
 

@@ -41,7 +41,9 @@ void ServerState::event(int kind, int detail, const std::string &message, const 
 
 void discardAssociation(T_ASC_Association *&association) {
     if (association == nullptr) return;
-    ASC_dropSCPAssociation(association);
+    // Give the peer a second to close first (so a release response or rejection is read before
+    // our close), not DCMTK's default 180 s: a peer that never closes would hold this thread.
+    ASC_dropSCPAssociation(association, 1);
     ASC_destroyAssociation(&association);
     association = nullptr;
 }
@@ -123,6 +125,14 @@ void handleRequest(const std::shared_ptr<ServerState> &state, T_ASC_Association 
 
     char context[128] = {0};
     ASC_getApplicationContextName(association->params, context, sizeof context);
+    if (context[0] == 0 && record.callingAE.empty() && record.calledAE.empty()) {
+        // DCMTK reports a connection that closed before sending anything (a port scan, a TCP
+        // health check) as a request without parameters.
+        state->event(CDCM_EVENT_FAILURE, 0, "a connection from " + record.peerAddress + " closed without an association request",
+                     nullptr);
+        discardAssociation(association);
+        return;
+    }
     if (std::strcmp(context, UID_StandardApplicationContext) != 0) {
         reject(association, CDCM_REJECT_NO_REASON);
         state->event(CDCM_EVENT_REJECTED, CDCM_REJECT_NO_REASON,
@@ -186,7 +196,10 @@ void acceptLoop(std::shared_ptr<ServerState> state) {
                 continue;
             }
             if (c.bad()) {
-                state->event(CDCM_EVENT_FAILURE, 0, "an association request could not be read: " + conditionText(c), nullptr);
+                const std::string from = association != nullptr && association->DULassociation != nullptr
+                                             ? " from " + peerAddress(association) : "";
+                state->event(CDCM_EVENT_FAILURE, 0, "an association request" + from + " could not be read (not a DICOM peer?): " +
+                             conditionText(c), nullptr);
                 discardAssociation(association);
                 // A broken listen socket fails at once; do not spin on it.
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));

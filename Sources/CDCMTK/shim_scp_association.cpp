@@ -4,6 +4,7 @@
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmnet/assoc.h"
 #include "dcmtk/dcmnet/dimse.h"
+#include "dcmtk/dcmnet/dulstruc.h"
 #include "dcmtk/dcmdata/dctk.h"
 #include "dcmtk/dcmdata/dcostrmb.h"
 
@@ -69,18 +70,18 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
             return false;
         }
         if (c == DIMSE_NODATAAVAILABLE) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "no data for " + std::to_string(timeout) + " s while receiving a dataset (network timeout)";
             return false;
         }
         if (c.bad()) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "dataset could not be received: " + conditionText(c);
             return false;
         }
         T_ASC_PresentationContext context;
         if (ASC_findAcceptedPresentationContext(association->params, dataPresentationID, &context).bad()) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "dataset arrived on an unknown presentation context";
             return false;
         }
@@ -131,11 +132,19 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
     }
     OFCondition c = DIMSE_sendStoreResponse(association, presentationID, &request, &response, statusDetail);
     if (c.bad()) {
-        ASC_abortAssociation(association);
+        abortAssociation(association);
         ending.message = "C-STORE response could not be sent: " + conditionText(c);
         return false;
     }
     return true;
+}
+
+// Whether the next command can be read now: PDVs already buffered by DUL (a peer may pack
+// several into one PDU; DUL_dataWaiting only looks at the socket) or data within `seconds`.
+bool commandWaiting(T_ASC_Association *association, int seconds) {
+    const auto *key = reinterpret_cast<const PRIVATE_ASSOCIATIONKEY *>(association->DULassociation);
+    if (key != nullptr && key->pdvIndex != -1) return true;
+    return ASC_dataWaiting(association, seconds);
 }
 
 // Serve commands until the association ends; returns how it ended.
@@ -143,15 +152,18 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
     Ending ending;
     for (;;) {
         // Wait for the next command in 1 s steps, so a stop deadline and the timeout are seen.
+        // After stop's deadline the association ends here, between two commands: every response
+        // already sent stands, and the sender retries the rest.
         int idleSeconds = 0;
-        while (!ASC_dataWaiting(association, 1)) {
+        for (;;) {
             if (state.abortRunning.load()) {
-                ASC_abortAssociation(association);
+                abortAssociation(association);
                 ending.message = "stopped by the node (shutdown or reconfiguration)";
                 return ending;
             }
+            if (commandWaiting(association, 1)) break;
             if (++idleSeconds >= state.timeoutSeconds.load()) {
-                ASC_abortAssociation(association);
+                abortAssociation(association);
                 ending.message = "idle for " + std::to_string(idleSeconds) + " s (network timeout)";
                 return ending;
             }
@@ -170,7 +182,7 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
             return ending;
         }
         if (c.bad()) {
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "network error: " + conditionText(c);
             return ending;
         }
@@ -178,7 +190,7 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
         case DIMSE_C_ECHO_RQ:
             c = DIMSE_sendEchoResponse(association, presentationID, &message.msg.CEchoRQ, STATUS_Success, nullptr);
             if (c.bad()) {
-                ASC_abortAssociation(association);
+                abortAssociation(association);
                 ending.message = "C-ECHO response could not be sent: " + conditionText(c);
                 return ending;
             }
@@ -189,7 +201,7 @@ Ending serveCommands(ServerState &state, T_ASC_Association *association, const A
             break;
         default:
             // Only C-ECHO and C-STORE were negotiated; anything else is a protocol error.
-            ASC_abortAssociation(association);
+            abortAssociation(association);
             ending.message = "unsupported DIMSE command 0x" + hex4(message.CommandField) + " (only C-ECHO and C-STORE are served)";
             return ending;
         }
@@ -210,10 +222,10 @@ void runAssociation(std::shared_ptr<ServerState> state, T_ASC_Association *assoc
             state->event(ending.kind, 0, ending.message, &record);
         }
     } catch (const std::exception &e) {
-        if (association != nullptr) ASC_abortAssociation(association);
+        if (association != nullptr) abortAssociation(association);
         state->event(CDCM_EVENT_ABORTED, 0, std::string("internal error: ") + e.what(), &record);
     } catch (...) {
-        if (association != nullptr) ASC_abortAssociation(association);
+        if (association != nullptr) abortAssociation(association);
         state->event(CDCM_EVENT_ABORTED, 0, "internal error", &record);
     }
     discardAssociation(association);

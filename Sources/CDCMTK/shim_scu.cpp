@@ -77,7 +77,7 @@ public:
     Association &operator=(const Association &) = delete;
     ~Association() {
         if (association_ != nullptr) {
-            if (open_) ASC_abortAssociation(association_);
+            if (open_) abortAssociation(association_);
             ASC_destroyAssociation(&association_);
         }
         if (parameters_ != nullptr) ASC_destroyAssociationParameters(&parameters_);
@@ -129,7 +129,7 @@ public:
     // Orderly release; an abort when the peer does not answer the release.
     void release() {
         if (!open_) return;
-        if (ASC_releaseAssociation(association_).bad()) ASC_abortAssociation(association_);
+        if (ASC_releaseAssociation(association_).bad()) abortAssociation(association_);
         open_ = false;
     }
 

@@ -28,20 +28,21 @@ enum NodeBench {
         request.spec.frames = frames
         let report = try StudyWriter.write(request, model: try PhantomOutput.model(for: request), to: root + "/study")
         let files = try FolderScanner.listFiles(root: report.dicomDirectory)
+        sync()   // the phantom's write-back must not run during the measurements
         let megabytes = files.reduce(0.0) { $0 + Double((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) } / 1e6
         print("study: \(matrix)x\(matrix), \(slices) slices x \(frames) frames = \(files.count) images, \(String(format: "%.0f", megabytes)) MB (explicit VR LE)")
         print("storescu -> receiver on loopback, one association, TCP_NODELAY=1, receivers write to \(root)")
         setenv("TCP_NODELAY", "1", 1)
 
         // PACS for the results.
-        let pacsPort = freePort()
+        let pacsPort = try SCPBench.freePort()
         let pacsDir = root + "/pacs"
         try FileManager.default.createDirectory(atPath: pacsDir, withIntermediateDirectories: true)
         let pacs = try spawn("storescp", ["-aet", "PACS", "-od", pacsDir, "+xa", "\(pacsPort)"], log: root + "/pacs.log")
         defer { stop(pacs) }
 
         // ctperfd with a temporary configuration.
-        let nodePort = freePort()
+        let nodePort = try SCPBench.freePort()
         let config = """
         [node]
         ae_title = "CTPERF"
@@ -63,9 +64,9 @@ enum NodeBench {
         try config.write(toFile: root + "/ctperfd.toml", atomically: true, encoding: .utf8)
         let node = try spawn(bin + "/ctperfd", ["--config", root + "/ctperfd.toml"], log: root + "/ctperfd.log")
         defer { stop(node) }
-        let storescpPort = freePort()
+        let storescpPort = try SCPBench.freePort()
         try waitFor("ctperfd to listen", 30) { (try? String(contentsOfFile: root + "/ctperfd.log", encoding: .utf8))?.contains("event=listening") == true }
-        try waitFor("the PACS to listen", 10) { echo("PACS", pacsPort) }
+        try SCPBench.waitUntilListening(port: pacsPort, aeTitle: "PACS")
 
         var ours: [Double] = [], theirs: [Double] = []
         var lastAck = Date()
@@ -74,7 +75,8 @@ enum NodeBench {
             let dir = root + "/storescp-\(r)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let scp = try spawn("storescp", ["-aet", "STORESCP", "-od", dir, "\(storescpPort)"], log: root + "/storescp.log")
-            try waitFor("storescp to listen", 10) { echo("STORESCP", storescpPort) }
+            try SCPBench.waitUntilListening(port: storescpPort, aeTitle: "STORESCP")
+            sync()   // earlier rounds' write-back must not run during this one
             let t1 = try timedSend(files, ae: "STORESCP", port: storescpPort)
             stop(scp)
             theirs.append(Double(files.count) / t1)
@@ -82,6 +84,7 @@ enum NodeBench {
 
             // ctperfd (durable writes: fsync + rename per instance). Each round is a resend of the
             // same study, so only the last round's acknowledgement starts the latency clock.
+            sync()
             let t2 = try timedSend(files, ae: "CTPERF", port: nodePort)
             lastAck = Date()
             ours.append(Double(files.count) / t2)
@@ -143,12 +146,6 @@ enum NodeBench {
         p.waitUntilExit()
     }
 
-    static func echo(_ ae: String, _ port: Int) -> Bool {
-        guard let p = try? spawn("echoscu", ["-aec", ae, "127.0.0.1", "\(port)"], log: "/dev/null") else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }
-
     static func waitFor(_ what: String, _ seconds: Double, _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while !condition() {
@@ -158,16 +155,4 @@ enum NodeBench {
     }
 
     static func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
 }

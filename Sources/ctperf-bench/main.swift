@@ -14,6 +14,8 @@ import Phantom
 //   swift run -c release ctperf-bench node [--matrix 512] [--slices 20] [--frames 30] [--repeat 3] [--quiet 10]
 //       ctperfd's receive throughput next to DCMTK storescp's (same study, same machine, same run),
 //       and the time from the last image acknowledged to the last result stored in a PACS
+//   swift run -c release ctperf-bench scp [--size 512] [--slices 20] [--frames 30] [--rounds 3] [--breakdown]
+//       receiving a study from storescu: DCMTK's storescp next to our StoreSCP writing durably
 
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
@@ -33,7 +35,8 @@ case "loader": try LoaderBench.run()
 case "analyze": try AnalyzeBench.run()
 case "node": try NodeBench.run()
 case "analyze-one": try AnalyzeBench.runOne(dicom: CommandLine.arguments[2], out: CommandLine.arguments[3])
+case "scp": try SCPBench.run()
 default:
-    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze|node [options]\n".utf8))
+    FileHandle.standardError.write(Data("usage: ctperf-bench loader|analyze|scp|node [options]\n".utf8))
     exit(2)
 }

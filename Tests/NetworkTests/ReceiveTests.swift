@@ -131,38 +131,26 @@ extension NetworkTests {
             #expect(server.delegate.stored.isEmpty)
         }
 
-        @Test func stopIsPromptAndFreesThePort() throws {
+        /// Port scanners and health checks connect and hang up, or send something that is not
+        /// DICOM (here an HTTP request): reported as failures, and the SCP keeps serving.
+        @Test func probesThatAreNotDICOMAreReportedAndServingGoesOn() throws {
             let server = try RunningSCP()
-            let echo = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
-            #expect(echo.status == 0, "echoscu: \(echo.combined)")
-            try Poll.until(timeoutSeconds: 10, "the echo association to end") { server.scp.activeAssociations == 0 }
-            let started = Date()
-            #expect(server.scp.stop(waitSeconds: 5) == 0)
-            // The accept loop notices a stop within its 1 s receive timeout.
-            #expect(Date().timeIntervalSince(started) < 1.5, "stop took \(Date().timeIntervalSince(started)) s")
-            #expect(server.scp.stop(waitSeconds: 1) == 0)   // idempotent
-            let refused = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
-            #expect(refused.status != 0 && refused.combined.contains("Connection refused"), "echoscu: \(refused.combined)")
-            // The port is free again: a new SCP binds it.
-            let again = StoreSCP(settings: StoreSCPSettings(port: server.port), delegate: server.delegate)
-            try again.start()
-            #expect(again.stop(waitSeconds: 1) == 0)
-        }
-
-        @Test func startOnAPortInUseSaysSo() throws {
-            let server = try RunningSCP()
-            let second = StoreSCP(settings: StoreSCPSettings(port: server.port), delegate: server.delegate)
+            try RawConnection.send(Data(), toPort: server.port)
+            try RawConnection.send(Data("GET / HTTP/1.0\r\n\r\n".utf8), toPort: server.port)
             do {
-                try second.start()
-                Issue.record("a second listener started on port \(server.port)")
-            } catch let error as DICOMError {
-                #expect(error.code == .network)
-                #expect(error.message.contains("Address already in use"), "\(error.message)")
-                #expect(error.message.contains("\(server.port)"), "\(error.message)")
+                try Poll.until(timeoutSeconds: 10, "two failure events") {
+                    server.delegate.eventKinds.filter { if case .failure = $0 { return true } else { return false } }.count == 2
+                }
+            } catch {
+                Issue.record("\(error); events: \(server.delegate.eventKinds)")
             }
-            // The first one still works.
+            let failures = server.delegate.eventKinds.compactMap { event -> String? in
+                if case .failure(let text) = event { return text } else { return nil }
+            }
+            #expect(failures.allSatisfy { $0.contains("127.0.0.1") }, "\(failures)")
             let out = try ExternalTool.run("echoscu", ["-aec", "CTPERF", "127.0.0.1", String(server.port)])
             #expect(out.status == 0, "echoscu: \(out.combined)")
+            #expect(server.delegate.eventKinds.contains(.echo))
         }
     }
 }

@@ -257,7 +257,8 @@ int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds,
 
 /* Stop accepting (the accept thread ends within ~1 s and the listen socket is closed), then wait
  * up to waitSeconds for running associations to end. Associations still running at the
- * deadline are told to abort at their next idle moment. Returns how many were still running.
+ * deadline are aborted before their next command (a store in progress is finished and answered
+ * first; an idle one within about a second). Returns how many were still running.
  * Idempotent. */
 int cdcm_scp_stop(cdcm_scp *scp, double waitSeconds);
 

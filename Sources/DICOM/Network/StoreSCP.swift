@@ -53,8 +53,10 @@ public final class StoreSCP: @unchecked Sendable {
 
     /// Stop accepting (within about 1 s; the port is free afterwards), then wait up to
     /// `waitSeconds` for running associations to end. Returns how many were still running at
-    /// the deadline; those are aborted at their next idle moment (a store in progress finishes
-    /// first). Returns 0 when not running; `start()` may be called again afterwards.
+    /// the deadline; those are aborted before their next command (a store in progress is
+    /// finished and answered first; an idle association within about a second), and the senders
+    /// retry the rest. Returns 0 when not running; `start()` may be called again afterwards.
+    /// Releasing the last reference to a running StoreSCP stops it without waiting.
     @discardableResult
     public func stop(waitSeconds: Double) -> Int {
         lock.lock()
