@@ -133,7 +133,7 @@ enum NodeBench {
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         }
         p.arguments = program.hasPrefix("/") ? args : [program] + args
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let h = FileHandle(forWritingAtPath: log)
         p.standardOutput = h
         p.standardError = h
