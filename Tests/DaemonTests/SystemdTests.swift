@@ -84,14 +84,17 @@ import Testing
         #expect(notify.await("RELOADING=1", seconds: 10))
         #expect(notify.received.last { $0.contains("RELOADING=1") }?.contains("MONOTONIC_USEC=") == true)
 
-        // SIGTERM while a study is being sent: the association finishes, every image is kept.
-        let (files, report) = try Studies.write(.strokeLeft, matrix: 256, frames: 80, into: node.root + "/src")
-        let sender = try Peer("storescu", "storescu", ["-aet", "SCANNER", "-aec", node.aeTitle, "127.0.0.1", "\(node.port)"] + files,
+        // SIGTERM while a study is being sent (10 times over, in one association, so the transfer
+        // lasts seconds): the association finishes, every image is kept.
+        let (files, report) = try Studies.write(.strokeLeft, matrix: 128, frames: 80, into: node.root + "/src")
+        let sender = try Peer("storescu", "storescu", ["--repeat", "10", "-aet", "SCANNER", "-aec", node.aeTitle,
+                                                       "127.0.0.1", "\(node.port)"] + files,
                               logPath: node.root + "/storescu.log")
         let study = node.stateDir + "/incoming/" + report.studyInstanceUID
         try Poll.until(timeoutSeconds: 30, "the first images") { DicomChecks.files(study).count >= 5 }
         kill(pid, SIGTERM)
         #expect(notify.await("STOPPING=1", seconds: 10))
+        try node.wait("the stopping event", seconds: 10) { node.log.contains("event=stopping") }
         #expect(node.log.contains("event=stopping active_associations=1"), "SIGTERM must have arrived mid-transfer")
         sender.process.waitUntilExit()
         #expect(sender.process.terminationStatus == 0, "storescu: \(sender.log)")

@@ -72,6 +72,7 @@ public final class Daemon {
         notify.send("READY=1\nSTATUS=listening on port \(configuration.node.port)\nMAINPID=\(getpid())")
 
         var lastStatus = Date.distantPast
+        var lastSummary = ""
         var lastWatchdog = Date.distantPast
         while !Signals.stopRequested {
             let now = Date()
@@ -80,9 +81,13 @@ public final class Daemon {
             worker.tick(now: now)
             dispatcher.tick(now: now)
             for study in cleaner.tick(now: now) { collector.forget(study: study) }
-            if now.timeIntervalSince(lastStatus) >= 2 {
-                let s = writeStatus(state: "running")
-                notify.send("STATUS=\(s.summary)")
+            // status.json and STATUS= follow every change of the figures (and refresh every 5 s,
+            // which is how `ctperf status` tells a live daemon from a dead one).
+            let s = makeStatus(state: "running")
+            if s.summary != lastSummary || now.timeIntervalSince(lastStatus) >= 5 {
+                writeStatus(s)
+                if s.summary != lastSummary { notify.send("STATUS=\(s.summary)") }
+                lastSummary = s.summary
                 lastStatus = now
             }
             if let interval = notify.watchdogInterval, now.timeIntervalSince(lastWatchdog) >= interval / 3 {
@@ -154,6 +159,18 @@ public final class Daemon {
 
     @discardableResult
     func writeStatus(state: String) -> DaemonStatus {
+        let s = makeStatus(state: state)
+        writeStatus(s)
+        return s
+    }
+
+    func writeStatus(_ s: DaemonStatus) {
+        do { try JSONFile.replace(s, at: layout.statusFile) } catch {
+            log.error("status-write-failed", ["reason": "\(error)"])
+        }
+    }
+
+    func makeStatus(state: String) -> DaemonStatus {
         let r = store.figures
         let c = collector.figures
         let s = DaemonStatus(pid: getpid(), version: Daemon.version, configPath: configPath, aeTitle: configuration.node.aeTitle,
@@ -163,9 +180,6 @@ public final class Daemon {
                              jobsReady: Directory.list(layout.jobs(.ready)).count, jobsRunning: worker.runningCount,
                              outboxPending: Directory.list(layout.outbox(.pending)).count,
                              sendsInFlight: dispatcher.sendsInFlight, lastReload: lastReload, lastReloadError: lastReloadError)
-        do { try JSONFile.write(s, to: layout.statusFile) } catch {
-            log.error("status-write-failed", ["reason": "\(error)"])
-        }
         return s
     }
 
