@@ -24,6 +24,8 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-fno-strict-aliasing"])],
             linkerSettings: dcmtkLibraries.map { .linkedLibrary($0) }
         ),
+        // libc calls Swift cannot import (GNU extensions), wrapped once.
+        .target(name: "CSystem", path: "Sources/CSystem"),
         // zlib for .nii.gz (Debian's zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // cairo for QA figures and Secondary Capture pages (Debian's libcairo2-dev).
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "Phantom", dependencies: ["Imaging", "DICOM", "Outputs"], swiftSettings: [.unsafeFlags(["-O"])]),
         // The daemon's runtime: config, spool, receiver, collector, worker, dispatcher, cleaner,
         // sd_notify. Runs `ctperf analyze` as a child process; does not link the numerics.
-        .target(name: "Node", dependencies: ["Imaging", "DICOM", "FileSystem"]),
+        .target(name: "Node", dependencies: ["Imaging", "DICOM", "FileSystem", "CSystem"]),
         // Executables: argument parsing and wiring only.
         .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion", "Node"]),
         .executableTarget(name: "ctperfd", dependencies: ["Node", "DICOM"]),

@@ -77,6 +77,26 @@ import Testing
         #expect(spool.lines.contains("event=job-done") && spool.lines.contains("core_ml=12.50"))
     }
 
+    @Test func theChildInheritsNoDescriptorOfTheDaemon() throws {
+        let spool = try Spool()
+        defer { spool.remove() }
+        let job = try readyJob(spool)
+        // A descriptor without close-on-exec, like DCMTK's listening socket.
+        let fd = open("/dev/null", O_RDONLY)
+        defer { close(fd) }
+        #expect(fd > 2)
+        let w = try worker(spool, script: """
+        if [ -e /proc/$$/fd/\(fd) ]; then leaked=yes; else leaked=no; fi
+        [ -e /proc/$$/fd/1 ] && out=yes || out=no
+        mkdir -p "$OUT"; echo "{\\"metrics\\": {\\"leaked\\": \\"$leaked\\", \\"stdout\\": \\"$out\\"}}" > "$OUT/metrics.json"
+        """, destinations: false)
+        let store = JobStore(layout: spool.layout)
+        run(w) { store.find(job.id)?.state == .done }
+        let metrics = try String(contentsOfFile: try #require(store.find(job.id)?.resultsPath) + "/metrics.json", encoding: .utf8)
+        #expect(metrics.contains("\"leaked\": \"no\""), "\(metrics)")
+        #expect(metrics.contains("\"stdout\": \"yes\""), "the child keeps its stdout: \(metrics)")
+    }
+
     @Test func aCrashingAnalysisIsRetriedThenFailsWithTheReason() throws {
         let spool = try Spool()
         defer { spool.remove() }

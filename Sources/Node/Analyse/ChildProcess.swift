@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystem
 import Foundation
 
 /// A child process started with posix_spawn, its stdout and stderr going to a log file; polled
@@ -21,9 +22,14 @@ public final class ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        // No O_CLOEXEC here: these become the child's stdout/stderr/stdin across the exec.
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o640)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else of ours crosses over (DCMTK's listening and association sockets are not
+        // close-on-exec): an analysis must not hold the port or a peer's connection open.
+        let closing = csystem_spawn_addclosefrom(&actions, 3)
+        guard closing == 0 else { throw NodeError("cannot prepare the child's descriptors: \(String(cString: strerror(closing)))") }
 
         var env = ProcessInfo.processInfo.environment
         for (k, v) in extraEnvironment { env[k] = v }
