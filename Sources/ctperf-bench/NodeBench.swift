@@ -116,6 +116,9 @@ enum NodeBench {
         print("")
         print(String(format: "last image acknowledged -> last result stored in the PACS: %.1f s (quiet_seconds %.0f + analysis %@ s + send; target <= %.0f s)",
                      latency, quiet, analysis, quiet + 10))
+        let status = (try? String(contentsOfFile: "/proc/\(node.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? "?"
+        print("ctperfd peak resident memory (VmHWM, the analysis runs in a child): \(peak)")
         print("results in the PACS: \(arrived.count) objects; job versions: \((try? FileManager.default.contentsOfDirectory(atPath: root + "/state/outbox/sent"))?.sorted().joined(separator: ", ") ?? "")")
     }
 

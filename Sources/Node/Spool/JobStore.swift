@@ -50,14 +50,17 @@ public struct JobStore: Sendable {
         try JSONFile.write(record, to: recordPath(record.id, record.state))
     }
 
-    /// Moves a job to another state: rename first (the state change), then the record follows.
-    /// After a crash between the two, `find` reports the folder's state, which is the truth.
+    /// Moves a job to another state: the record (with its new state, error and history) is
+    /// written first, then the folder is renamed — the rename is the state change, and a reader
+    /// who sees the folder in its new place also sees its final record. After a crash between the
+    /// two, `find` reports the folder's state, which is the truth.
     @discardableResult
     public func move(_ record: JobRecord, to state: JobState) throws -> JobRecord {
         var r = record
-        try Directory.move(folder(r.id, r.state), to: folder(r.id, state))
+        let from = r.state
         r.state = state
-        try save(r)
+        try JSONFile.write(r, to: recordPath(r.id, from))
+        try Directory.move(folder(r.id, from), to: folder(r.id, state))
         return r
     }
 
