@@ -16,8 +16,13 @@ public final class Collector {
         var arrivals: [String: Date] = [:]               // relative path -> arrival time
         var unreadable: [String: String] = [:]           // relative path -> reason
         var dirty = true
+        var lastEvaluated = Date.distantPast
         var reported: Set<String> = []                   // acquisitions already logged as not perfusion
     }
+
+    /// A study still being looked at is regrouped at most this often, s: while images stream in,
+    /// regrouping on every 0.2 s tick would only take CPU from the receiver.
+    static let evaluationIntervalSeconds = 1.0
 
     public var configuration: NodeConfiguration
     let layout: StateLayout
@@ -83,7 +88,9 @@ public final class Collector {
             }
             studies[a.studyInstanceUID] = s
         }
-        for uid in studies.keys.sorted() where studies[uid]!.dirty {
+        for uid in studies.keys.sorted() where studies[uid]!.dirty
+            && now.timeIntervalSince(studies[uid]!.lastEvaluated) >= Collector.evaluationIntervalSeconds {
+            studies[uid]!.lastEvaluated = now
             studies[uid]!.dirty = evaluate(uid, now: now)
         }
     }
