@@ -64,6 +64,27 @@ import Testing
         #expect(JobStore(layout: spool.layout).all(.ready).first?.inputs.count == files.count)
     }
 
+    @Test func headersAreReadOnceTheStudyPausesOrAtHalfTheQuietTime() throws {
+        let spool = try Spool()
+        defer { spool.remove() }
+        let files = try Spool.phantomFiles(.strokeLeft, in: spool.root + "/src").sorted()
+        let collector = Collector(configuration: spool.configuration(), layout: spool.layout, inbox: spool.inbox, log: spool.log)
+        try spool.receive(Array(files.prefix(10)), at: t0)
+        collector.tick(now: t0.addingTimeInterval(0.5))
+        #expect(collector.figures.instances == 0, "not read while images stream in")
+        collector.tick(now: t0.addingTimeInterval(1.1))
+        #expect(collector.figures.instances == 10)
+        // A study that never pauses for a second is still read every quiet_seconds / 2 (2.5 s).
+        var t = 2.0
+        for f in files.dropFirst(10) {
+            try spool.receive([f], at: t0.addingTimeInterval(t))
+            collector.tick(now: t0.addingTimeInterval(t + 0.1))
+            t += 0.2
+            if t > 4.7 { break }
+        }
+        #expect(collector.figures.instances > 10)
+    }
+
     @Test func incompleteAcquisitionWaitsForTheHardCap() throws {
         let spool = try Spool()
         defer { spool.remove() }

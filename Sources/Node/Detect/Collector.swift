@@ -15,6 +15,7 @@ public final class Collector {
         var headers: [String: InstanceHeader] = [:]      // relative path -> header
         var arrivals: [String: Date] = [:]               // relative path -> arrival time
         var unreadable: [String: String] = [:]           // relative path -> reason
+        var unread: [String] = []                        // arrivals whose headers are not read yet
         var dirty = true
         var lastEvaluated = Date.distantPast
         var reported: Set<String> = []                   // acquisitions already logged as not perfusion
@@ -23,6 +24,11 @@ public final class Collector {
     /// A study still being looked at is regrouped at most this often, s: while images stream in,
     /// regrouping on every 0.2 s tick would only take CPU from the receiver.
     static let evaluationIntervalSeconds = 1.0
+    /// Headers of a study's new images are read once it has been this long without a new image
+    /// (or when the oldest unread image waited half of quiet_seconds), s: reading them while the
+    /// images stream in would compete with the receiver for the CPU, and nothing can be decided
+    /// about an acquisition that is still arriving anyway.
+    static let readAfterQuietSeconds = 1.0
 
     public var configuration: NodeConfiguration
     let layout: StateLayout
@@ -76,23 +82,42 @@ public final class Collector {
             var s = studies[a.studyInstanceUID] ?? Study()
             s.dirty = true
             s.arrivals[a.relativePath] = a.at
-            do {
-                s.headers[a.relativePath] = try InstanceHeader.read(path: layout.root + "/" + a.relativePath)
-                s.unreadable[a.relativePath] = nil
-            } catch {
-                if s.unreadable[a.relativePath] == nil {
-                    log.warning("instance-unreadable", ["study": a.studyInstanceUID, "file": a.relativePath, "reason": "\(error)"])
-                }
-                s.unreadable[a.relativePath] = "\(error)"
-                s.headers[a.relativePath] = nil
-            }
+            s.unread.append(a.relativePath)
             studies[a.studyInstanceUID] = s
         }
-        for uid in studies.keys.sorted() where studies[uid]!.dirty
+        for uid in studies.keys.sorted() where !studies[uid]!.unread.isEmpty {
+            let arrived = studies[uid]!.unread.compactMap { studies[uid]!.arrivals[$0] }
+            let newest = arrived.max() ?? now, oldest = arrived.min() ?? now
+            if now.timeIntervalSince(newest) >= Collector.readAfterQuietSeconds
+                || now.timeIntervalSince(oldest) >= configuration.detection.quietSeconds / 2 {
+                readHeaders(uid)
+            }
+        }
+        for uid in studies.keys.sorted() where studies[uid]!.dirty && studies[uid]!.unread.isEmpty
             && now.timeIntervalSince(studies[uid]!.lastEvaluated) >= Collector.evaluationIntervalSeconds {
             studies[uid]!.lastEvaluated = now
             studies[uid]!.dirty = evaluate(uid, now: now)
         }
+    }
+
+    /// Reads the headers of a study's unread arrivals (unreadable files are logged once and kept
+    /// out of every acquisition).
+    func readHeaders(_ uid: String) {
+        guard var s = studies[uid] else { return }
+        for path in s.unread {
+            do {
+                s.headers[path] = try InstanceHeader.read(path: layout.root + "/" + path)
+                s.unreadable[path] = nil
+            } catch {
+                if s.unreadable[path] == nil {
+                    log.warning("instance-unreadable", ["study": uid, "file": path, "reason": "\(error)"])
+                }
+                s.unreadable[path] = "\(error)"
+                s.headers[path] = nil
+            }
+        }
+        s.unread = []
+        studies[uid] = s
     }
 
     /// Forgets a study (the cleaner removed it).
