@@ -79,6 +79,7 @@ if checkOnly {
     exit(0)
 }
 
+umask(0o027)   // patient data: nothing we or our analysis children write is readable by others
 setenv("TCP_NODELAY", "1", 1)   // DCMTK reads it: without it Nagle makes each C-STORE wait (DCMTK_NOTES.md)
 Signals.install()
 let log = Log(level: configuration.logging.level == "debug" ? .debug : .info)
