@@ -96,3 +96,46 @@ import Testing
         #expect(node.log.contains(report.studyInstanceUID), "the log identifies studies by UID")
     }
 }
+
+/// A real full disk (a small tmpfs the test mounts; needs root, as CI runs): the instances that
+/// do not fit are refused with 0xA700 and leave nothing behind, the ones kept are whole, and when
+/// space returns the resent study is stored and analysed.
+@Suite(.serialized) struct DiskFullTests {
+    @Test func fullDiskRefusesWithA700KeepsWholeFilesAndRecovers() throws {
+        let node = try NodeHarness()
+        defer { node.remove() }
+        try FileManager.default.createDirectory(atPath: node.stateDir, withIntermediateDirectories: true)
+        let mount = try ExternalTool.run("mount", ["-t", "tmpfs", "-o", "size=900k,mode=0750", "tmpfs", node.stateDir])
+        try #require(mount.status == 0, "this test needs root to mount a small tmpfs: \(mount.stderr)")
+        defer { _ = try? ExternalTool.run("umount", ["-l", node.stateDir]) }
+        try node.start()
+        // 128x128: 36 instances of ~33 KB, about 1.2 MB: more than the 900 KB file system holds.
+        let (files, report) = try Studies.write(.strokeLeft, matrix: 128, into: node.root + "/src")
+        // --no-halt: go on after a refused instance, as a modality's queue would.
+        let first = try ExternalTool.run("storescu", ["-v", "--no-halt", "-aet", "SCANNER", "-aec", node.aeTitle,
+                                                      "127.0.0.1", "\(node.port)"] + files)
+        let refused = first.combined.components(separatedBy: "Refused: OutOfResources").count - 1
+        let stored = first.combined.components(separatedBy: "Received Store Response (Success)").count - 1
+        #expect(refused > 0 && stored > 0 && refused + stored == files.count, "\(stored) stored, \(refused) refused:\n\(first.combined.suffix(1500))")
+        let study = node.stateDir + "/incoming/" + report.studyInstanceUID
+        var kept = DicomChecks.files(study)
+        #expect(kept.allSatisfy { !$0.contains(".tmp-") }, "no partial file: \(kept.filter { $0.contains(".tmp-") })")
+        #expect(kept.count == stored, "exactly the acknowledged instances are kept")
+        for f in kept {
+            let h = try InstanceHeader.read(path: f)
+            var out = [Float](repeating: 0, count: h.rows * h.columns)
+            try out.withUnsafeMutableBufferPointer { try DicomFile(path: f).readFrame(0, slope: 1, intercept: 0, into: $0) }
+        }
+        #expect(node.log.contains("disk full"))
+
+        // Space returns; the modality resends the study.
+        let grow = try ExternalTool.run("mount", ["-o", "remount,size=20m", node.stateDir])
+        try #require(grow.status == 0, "\(grow.combined)")
+        #expect(try node.send(files).status == 0)
+        kept = DicomChecks.files(study)
+        #expect(kept.count == files.count)
+        try node.wait("the analysis after recovery", seconds: 120) { node.jobs(.done).count == 1 }
+        #expect(node.jobs(.done).first?.inputs.count == files.count)
+        node.stop()
+    }
+}
