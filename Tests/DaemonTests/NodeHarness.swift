@@ -10,6 +10,8 @@ final class NodeHarness {
     let port: Int
     let aeTitle = "CTPERF"
     var extraConfig: String
+    var quietSeconds = 2.0
+    var maxWaitSeconds = 10.0
     var destinations: [(name: String, ae: String, port: Int)]
     private(set) var daemon: Peer?
     private var starts = 0
@@ -40,8 +42,8 @@ final class NodeHarness {
         network_timeout_seconds = 20
 
         [detection]
-        quiet_seconds = 2
-        max_wait_seconds = 10
+        quiet_seconds = \(quietSeconds)
+        max_wait_seconds = \(maxWaitSeconds)
 
         [analysis]
         timeout_seconds = 300
