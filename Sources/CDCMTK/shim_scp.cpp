@@ -10,6 +10,7 @@
 #include "cdcmtk.h"
 #include "shim_common.hpp"
 #include "shim_scp.hpp"
+#include "shim_tls.hpp"
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -190,7 +191,7 @@ void acceptLoop(std::shared_ptr<ServerState> state) {
         try {
             // Non-blocking with a 1 s timeout so a stop request is seen within about a second.
             OFCondition c = ASC_receiveAssociation(state->network, &association, kMaxReceivePDU, nullptr, nullptr,
-                                                   OFFalse, DUL_NOBLOCK, 1);
+                                                   state->secure ? OFTrue : OFFalse, DUL_NOBLOCK, 1);
             if (c == DUL_NOASSOCIATIONREQUEST) {
                 discardAssociation(association);
                 continue;
@@ -198,8 +199,10 @@ void acceptLoop(std::shared_ptr<ServerState> state) {
             if (c.bad()) {
                 const std::string from = association != nullptr && association->DULassociation != nullptr
                                              ? " from " + peerAddress(association) : "";
-                state->event(CDCM_EVENT_FAILURE, 0, "an association request" + from + " could not be read (not a DICOM peer?): " +
-                             conditionText(c), nullptr);
+                const std::string what = isTLSFailure(c)
+                    ? "a TLS handshake" + from + " failed (a peer without TLS, or a client certificate not signed by a trusted CA?): "
+                    : "an association request" + from + " could not be read (not a DICOM peer?): ";
+                state->event(CDCM_EVENT_FAILURE, 0, what + conditionText(c), nullptr);
                 discardAssociation(association);
                 // A broken listen socket fails at once; do not spin on it.
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -221,7 +224,7 @@ void acceptLoop(std::shared_ptr<ServerState> state) {
 } // namespace
 } // namespace cdcm
 
-int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds,
+int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds, const cdcm_tls_settings *tls,
                    const cdcm_scp_callbacks *callbacks, cdcm_scp **out, char *err, size_t errlen) {
     *out = nullptr;
     // From here on the state owns the context: its destructor calls release exactly once.
@@ -233,6 +236,16 @@ int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds,
             cdcm::setError(err, errlen, "port " + std::to_string(port) + " is not a TCP port (1-65535)");
             return CDCM_ERROR;
         }
+        // The TLS files are checked before binding, so a bad file leaves the port free.
+        std::unique_ptr<DcmTransportLayer> layer;
+        if (tls != nullptr) {
+            std::string why;
+            layer = cdcm::makeTLSLayer(NET_ACCEPTOR, *tls, why);
+            if (!layer) {
+                cdcm::setError(err, errlen, why);
+                return CDCM_ERROR;
+            }
+        }
         state->maxAssociations = maxAssociations < 1 ? 1 : maxAssociations;
         state->timeoutSeconds = networkTimeoutSeconds < 1 ? 1 : networkTimeoutSeconds;
         // The ACSE timeout bounds how long a silent connection can hold the accept loop while we
@@ -242,6 +255,14 @@ int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds,
         if (c.bad()) {
             cdcm::setError(err, errlen, "cannot listen on TCP port " + std::to_string(port) + ": " + cdcm::conditionText(c));
             return CDCM_ERROR;
+        }
+        if (layer) {
+            const std::string why = cdcm::installTLSLayer(state->network, std::move(layer));
+            if (!why.empty()) {
+                cdcm::setError(err, errlen, why);
+                return CDCM_ERROR;   // the state's destructor drops the network
+            }
+            state->secure = true;
         }
         state->acceptThread = std::thread(cdcm::acceptLoop, state);
         *out = new cdcm_scp{state};

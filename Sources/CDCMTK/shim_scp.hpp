@@ -48,6 +48,7 @@ struct ServerState {
     int active = 0;                           // accepted associations whose thread has not ended
 
     T_ASC_Network *network = nullptr;         // owned by the accept thread once it runs
+    bool secure = false;                      // connections begin with a TLS handshake
     std::mutex stopMutex;                     // serialises stop()
     std::thread acceptThread;                 // joined by stop()
 

@@ -8,8 +8,10 @@
 #include "cdcmtk.h"
 #include "shim_common.hpp"
 #include "shim_network.hpp"
+#include "shim_tls.hpp"
 
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -88,7 +90,17 @@ public:
     bool open(const cdcm_scu_target &target, const std::vector<Proposal> &proposals, SendFailure &failure) {
         const int timeout = target.timeout_seconds < 1 ? 1 : target.timeout_seconds;
         OFCondition c = ASC_initializeNetwork(NET_REQUESTOR, 0, timeout, &network_);
+        if (c.good() && target.tls != nullptr) {
+            std::string why;
+            std::unique_ptr<DcmTransportLayer> layer = makeTLSLayer(NET_REQUESTOR, *target.tls, why);
+            if (layer) why = installTLSLayer(network_, std::move(layer));
+            if (!why.empty()) {
+                failure = {CDCM_SCU_PERMANENT, "cannot send to " + peerName(target) + " over TLS: " + why};
+                return false;
+            }
+        }
         if (c.good()) c = ASC_createAssociationParameters(&parameters_, kMaxReceivePDU);
+        if (c.good() && target.tls != nullptr) c = ASC_setTransportLayerType(parameters_, OFTrue);
         if (c.good()) c = ASC_setAPTitles(parameters_, target.calling_ae, target.called_ae, nullptr);
         const std::string address = std::string(target.host) + ":" + std::to_string(target.port);
         if (c.good()) c = ASC_setPresentationAddresses(parameters_, "localhost", address.c_str());
@@ -116,6 +128,12 @@ public:
             failure = {transient ? CDCM_SCU_TRANSIENT : CDCM_SCU_PERMANENT,
                        "association rejected by " + peerName(target) + (transient ? " (transient): " : " (permanent): ") +
                            rejectionText(rejection)};
+            return false;
+        }
+        if (isTLSFailure(c)) {
+            failure = {CDCM_SCU_PERMANENT, "TLS handshake with " + peerName(target) + " failed: " + conditionText(c) +
+                                               " (does the peer speak TLS on this port, is its certificate signed by a CA in"
+                                               " ca_certificates, does it accept our certificate?)"};
             return false;
         }
         if (c.bad()) {

@@ -21,7 +21,7 @@ configured destination. Logs one line per event on stderr (journald under system
   --version         print the version
 
 signals: SIGHUP reloads the configuration (an invalid file is rejected and the running one
-kept; node.port and node.state_dir need a restart); SIGTERM/SIGINT stop accepting, let
+kept; node.port, node.state_dir, tls.port and the TLS listener's files need a restart); SIGTERM/SIGINT stop accepting, let
 associations in progress finish, and exit.
 
 exit codes: 0 stopped cleanly, 1 could not start (port, state directory), 2 bad arguments,
@@ -73,7 +73,8 @@ if checkOnly {
     hosts \(c.node.allowedHosts.isEmpty ? "any" : c.node.allowedHosts.joined(separator: ",")), min free \(c.node.minFreeDiskMB) MiB
       detection: quiet \(c.detection.quietSeconds) s, max wait \(c.detection.maxWaitSeconds) s, >= \(c.detection.minTimePoints) time points over >= \(c.detection.minDurationSeconds) s
       analysis: Tmax > \(c.analysis.tmaxThresholdS) s, rCBF < \(c.analysis.rcbfThreshold), timeout \(c.analysis.timeoutSeconds) s, \(c.analysis.maxAttempts) attempts, \(c.analysis.workers) worker(s)
-      destinations: \(c.destinations.isEmpty ? "none (results stay on disk)" : c.destinations.map { "\($0.name)=\($0.aeTitle)@\($0.host):\($0.port)" }.joined(separator: ", "))
+      tls: \(c.tls.port == 0 ? "no TLS listener" : "listener on port \(c.tls.port), client certificates \(c.tls.caCertificates.isEmpty ? "not verified" : "required")")
+      destinations: \(c.destinations.isEmpty ? "none (results stay on disk)" : c.destinations.map { "\($0.name)=\($0.aeTitle)@\($0.host):\($0.port)\($0.tls ? " (TLS)" : "")" }.joined(separator: ", "))
       retention: \(c.retention.keepDays) days\(c.retention.keepResults ? ", results kept" : "")
     """)
     exit(0)

@@ -97,14 +97,14 @@ final class RunningSCP {
     let port: Int
     let directory: String
 
-    init(maxAssociations: Int = 8, networkTimeoutSeconds: Int = 20,
+    init(maxAssociations: Int = 8, networkTimeoutSeconds: Int = 20, tls: TLSSettings? = nil,
          configure: (RecordingDelegate) -> Void = { _ in }) throws {
         directory = TemporaryDirectory.make("ctperf-scp")
         delegate = RecordingDelegate(directory: directory)
         configure(delegate)
         port = try FreePort.next()
         scp = StoreSCP(settings: StoreSCPSettings(port: port, maxAssociations: maxAssociations,
-                                                  networkTimeoutSeconds: networkTimeoutSeconds),
+                                                  networkTimeoutSeconds: networkTimeoutSeconds, tls: tls),
                        delegate: delegate)
         try scp.start()
     }

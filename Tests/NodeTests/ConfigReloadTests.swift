@@ -1,7 +1,7 @@
 import Testing
 @testable import Node
 
-/// ConfigLoader.restartRequired: only node.port and node.state_dir need a restart.
+/// ConfigLoader.restartRequired: node.port and node.state_dir need a restart (the [tls] keys: ConfigTLSTests).
 @Suite struct ConfigReloadTests {
     @Test func identicalConfigurationsNeedNoRestart() {
         #expect(ConfigLoader.restartRequired(old: NodeConfiguration(), new: NodeConfiguration()) == [])

@@ -241,11 +241,11 @@ import TestSupport
         ("[destinations]\n", 1, "unknown table [destinations]", "did you mean '[[destination]]'?"),
         ("[[destinations]]\n", 1, "unknown table [[destinations]]", "did you mean '[[destination]]'?"),
         ("[database]\n", 1, "unknown table [database]",
-         "the tables are [node], [detection], [analysis], [sending], [retention], [logging], [[destination]]"),
+         "the tables are [node], [detection], [analysis], [sending], [tls], [retention], [logging], [[destination]]"),
         ("[destination]\nname = \"a\"\n", 1, "destination blocks are an array of tables",
          "write [[destination]], one block per destination"),
         ("[[node]]\n", 1, "[node] is a single table, not an array of tables", "write [node]"),
-        ("\nport = 104\n[node]\n", 2, "key 'port' is outside any table", "put it under [node] or [[destination]]"),
+        ("\nport = 104\n[node]\n", 2, "key 'port' is outside any table", "put it under [node] or [tls] or [[destination]]"),
         ("level = \"info\"\n", 1, "key 'level' is outside any table", "put it under [logging]"),
         ("colour = 1\n", 1, "key 'colour' is outside any table", "put each key under its table header, e.g. [node]"),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import DICOM
 import Synchronization
 import Testing
 @testable import Node
@@ -8,7 +9,8 @@ final class ScriptedSender: ResultSender {
     let script: Mutex<[SendResult]>
     let calls = Mutex<[(files: [String], destination: String)]>([])
     init(_ results: [SendResult]) { script = Mutex(results) }
-    func send(files: [String], to d: DestinationSendState, callingAETitle: String, timeoutSeconds: Int) -> SendResult {
+    func send(files: [String], to d: DestinationSendState, callingAETitle: String, timeoutSeconds: Int,
+              tls: TLSSettings?) -> SendResult {
         calls.withLock { $0.append((files.map { ($0 as NSString).lastPathComponent }, d.name)) }
         return script.withLock { s in s.count > 1 ? s.removeFirst() : s[0] }
     }
@@ -90,7 +92,8 @@ final class ScriptedSender: ResultSender {
         defer { spool.remove() }
         _ = try queue(spool, destinations: ["down", "up"])
         final class PerDestination: ResultSender {
-            func send(files: [String], to d: DestinationSendState, callingAETitle: String, timeoutSeconds: Int) -> SendResult {
+            func send(files: [String], to d: DestinationSendState, callingAETitle: String, timeoutSeconds: Int,
+              tls: TLSSettings?) -> SendResult {
                 d.name == "up" ? .sent : .transient("connection refused")
             }
         }

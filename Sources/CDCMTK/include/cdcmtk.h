@@ -182,6 +182,18 @@ int cdcm_report_save(cdcm_report *report, const char *path, char *err, size_t er
  * the codecs. */
 void cdcm_network_initialize(void);
 
+/* DICOM over TLS (PS3.15 Annex B.1, DCMTK dcmtls; BCP 195 non-downgrading profile: TLS 1.2
+ * or newer). Our identity is a PEM certificate with its unencrypted PEM private key. With one or
+ * more trusted CA certificates the peer must present a certificate signed by one of them (for
+ * the SCP: mutual TLS); with none, peers are not verified. Host names are not checked against
+ * the peer's certificate. Strings are read during the call only. */
+typedef struct cdcm_tls_settings {
+    const char *certificate_file;        /* PEM certificate (chain) presented to the peer */
+    const char *private_key_file;        /* PEM private key of that certificate, unencrypted */
+    const char *const *trusted_ca_files; /* PEM CA certificates; may be NULL when the count is 0 */
+    size_t trusted_ca_count;
+} cdcm_tls_settings;
+
 /* ---------------------------------------------------------------- C-STORE / C-ECHO SCP */
 
 /* What is known about an association request when it arrives. Strings are NUL-terminated and
@@ -250,9 +262,11 @@ typedef struct cdcm_scp_callbacks {
 typedef struct cdcm_scp cdcm_scp;
 
 /* Listen on `port` (all IPv4 interfaces) and start accepting associations on a thread of its
- * own. Binding happens here: CDCM_ERROR with the reason in err when the port cannot be used
- * (in use, privileged). On CDCM_ERROR callbacks->release has already been called. */
-int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds,
+ * own. With tls (NULL = plain TCP) every connection must begin with a TLS handshake; the
+ * certificate, key and CA files are loaded here. Binding happens here: CDCM_ERROR with the
+ * reason in err when the port cannot be used (in use, privileged) or a TLS file cannot be used.
+ * On CDCM_ERROR callbacks->release has already been called. */
+int cdcm_scp_start(int port, int maxAssociations, int networkTimeoutSeconds, const cdcm_tls_settings *tls,
                    const cdcm_scp_callbacks *callbacks, cdcm_scp **out, char *err, size_t errlen);
 
 /* Stop accepting (the accept thread ends within ~1 s and the listen socket is closed), then wait
@@ -282,13 +296,16 @@ int cdcm_received_instance_file_bytes(cdcm_received_instance *instance, const ui
 /* ---------------------------------------------------------------- C-STORE / C-ECHO SCU */
 
 /* Where to send: our calling AE, the peer's called AE, host (name or IPv4) and port. The timeout
- * bounds connecting, association negotiation and each wait for a response, in seconds. */
+ * bounds connecting, association negotiation and each wait for a response, in seconds. With tls
+ * (NULL = plain TCP) the association runs over TLS; a TLS file that cannot be used or a failed
+ * handshake (e.g. the peer's certificate is not signed by a trusted CA) is CDCM_SCU_PERMANENT. */
 typedef struct cdcm_scu_target {
     const char *calling_ae;
     const char *called_ae;
     const char *host;
     int port;
     int timeout_seconds;
+    const cdcm_tls_settings *tls;
 } cdcm_scu_target;
 
 /* Association-level results of cdcm_scu_send and cdcm_scu_echo besides CDCM_OK. */

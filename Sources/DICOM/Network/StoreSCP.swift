@@ -27,7 +27,8 @@ public final class StoreSCP: @unchecked Sendable {
     }
 
     /// Bind the port and start accepting. Throws a `DICOMError` (code `.network`) with the reason
-    /// when the port cannot be used (in use, privileged) or the SCP is already running.
+    /// when the port cannot be used (in use, privileged), a TLS file cannot be used (unreadable,
+    /// not PEM, key and certificate do not match) or the SCP is already running.
     public func start() throws {
         lock.lock()
         defer { lock.unlock() }
@@ -38,14 +39,17 @@ public final class StoreSCP: @unchecked Sendable {
         var callbacks = SCPCallbackContext.callbacks(for: delegate)
         var err = [CChar](repeating: 0, count: 512)
         var out: OpaquePointer?
-        let status = cdcm_scp_start(Int32(clamping: settings.port), Int32(clamping: settings.maxAssociations),
-                                    Int32(clamping: settings.networkTimeoutSeconds), &callbacks, &out, &err, err.count)
+        let status = settings.tls.withCSettings { tls in
+            cdcm_scp_start(Int32(clamping: settings.port), Int32(clamping: settings.maxAssociations),
+                           Int32(clamping: settings.networkTimeoutSeconds), tls, &callbacks, &out, &err, err.count)
+        }
         guard Int(status) == CDCM_OK, let out else {
             let reason = cString(err)
             let hint = reason.contains("in use")
                 ? " — another program (a second ctperfd, storescp, a PACS) holds the port; stop it or choose another port"
                 : reason.contains("ermission") ? " — ports below 1024 need privileges; choose a port above 1023" : ""
-            throw DICOMError(.network, "cannot start the DICOM listener: \(reason)\(hint)")
+            let kind = settings.tls == nil ? "DICOM listener" : "DICOM TLS listener"
+            throw DICOMError(.network, "cannot start the \(kind) on port \(settings.port): \(reason)\(hint)")
         }
         server = ServerHandle(out)
         running = true

@@ -63,10 +63,12 @@ public enum StoreSCU {
         target.callingAETitle.withCString { calling in
             target.calledAETitle.withCString { called in
                 target.host.withCString { host in
-                    var cTarget = cdcm_scu_target(calling_ae: calling, called_ae: called, host: host,
-                                                  port: Int32(clamping: target.port),
-                                                  timeout_seconds: Int32(clamping: target.timeoutSeconds))
-                    return withUnsafePointer(to: &cTarget) { body($0) }
+                    target.tls.withCSettings { tls in
+                        var cTarget = cdcm_scu_target(calling_ae: calling, called_ae: called, host: host,
+                                                      port: Int32(clamping: target.port),
+                                                      timeout_seconds: Int32(clamping: target.timeoutSeconds), tls: tls)
+                        return withUnsafePointer(to: &cTarget) { body($0) }
+                    }
                 }
             }
         }

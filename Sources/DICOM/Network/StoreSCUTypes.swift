@@ -1,4 +1,4 @@
-/// Where the C-STORE SCU sends: our AE title, the peer's AE title, host and port.
+/// Where the C-STORE SCU sends: our AE title, the peer's AE title, host, port and optional TLS.
 public struct StoreSCUTarget: Sendable, Equatable {
     /// Our AE title (the peer's allow-list must know it).
     public var callingAETitle: String
@@ -9,13 +9,18 @@ public struct StoreSCUTarget: Sendable, Equatable {
     public var port: Int
     /// Bounds connecting, association negotiation and each wait for a response, s.
     public var timeoutSeconds: Int
+    /// DICOM over TLS to this peer (our certificate as client identity, the trusted CAs to verify
+    /// the peer); nil = plain TCP.
+    public var tls: TLSSettings?
 
-    public init(callingAETitle: String, calledAETitle: String, host: String, port: Int, timeoutSeconds: Int = 30) {
+    public init(callingAETitle: String, calledAETitle: String, host: String, port: Int, timeoutSeconds: Int = 30,
+                tls: TLSSettings? = nil) {
         self.callingAETitle = callingAETitle
         self.calledAETitle = calledAETitle
         self.host = host
         self.port = port
         self.timeoutSeconds = timeoutSeconds
+        self.tls = tls
     }
 }
 
@@ -45,7 +50,8 @@ public struct StoreSCUError: Error, Sendable, CustomStringConvertible, Equatable
         /// Peer down or unreachable, timeout, transient rejection (busy), aborted association.
         case transient
         /// Permanent rejection (e.g. unknown AE title), no presentation context for a SOP class,
-        /// an unreadable file.
+        /// an unreadable file, a TLS file that cannot be used or a failed TLS handshake (e.g. the
+        /// peer's certificate is not signed by a trusted CA).
         case permanent
     }
 

@@ -153,7 +153,8 @@ extension ConfigLoader {
                               hint: "write a host name like pacs.example.org or an IPv4 address like 10.0.0.20")
             }
             let port = try required("port", r.integer("port", default: nil, allowed: .from(1, to: 65535)), example: "104")
-            destinations.append(.init(name: name.value, aeTitle: aeTitle.value, host: host.value, port: port.value))
+            let tls = try r.boolean("tls")?.value ?? false
+            destinations.append(.init(name: name.value, aeTitle: aeTitle.value, host: host.value, port: port.value, tls: tls))
         }
         return destinations
     }

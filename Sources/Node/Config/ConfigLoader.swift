@@ -30,6 +30,7 @@ public enum ConfigLoader {
         config.analysis = try readAnalysis(document, path: path)
         config.sending = try readSending(document, path: path)
         config.destinations = try readDestinations(document, path: path)
+        config.tls = try readTLS(document, path: path, nodePort: config.node.port, destinations: config.destinations)
         config.retention = try readRetention(document, path: path)
         config.logging = try readLogging(document, path: path)
         return config

@@ -10,13 +10,14 @@ enum ConfigSchema {
                       "workers"]),
         ("sending", ["calling_ae_title", "retry_initial_seconds", "retry_max_seconds", "give_up_after_hours",
                      "timeout_seconds"]),
+        ("tls", ["port", "certificate", "private_key", "ca_certificates"]),
         ("retention", ["keep_days", "keep_results", "interval_minutes"]),
         ("logging", ["level"]),
     ]
 
     /// `[[name]]` arrays of tables and their keys.
     static let arraysOfTables: [(name: String, keys: [String])] = [
-        ("destination", ["name", "ae_title", "host", "port"]),
+        ("destination", ["name", "ae_title", "host", "port", "tls"]),
     ]
 
     /// Every table as it is written in the file, for hints: `[node]`, ..., `[[destination]]`.

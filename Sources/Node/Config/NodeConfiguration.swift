@@ -78,9 +78,30 @@ public struct NodeConfiguration: Sendable, Equatable {
         public var aeTitle: String
         public var host: String
         public var port: Int
-        public init(name: String, aeTitle: String, host: String, port: Int) {
-            self.name = name; self.aeTitle = aeTitle; self.host = host; self.port = port
+        /// Send over DICOM TLS: [tls] certificate/private_key as our client identity,
+        /// ca_certificates to verify the destination.
+        public var tls: Bool
+        public init(name: String, aeTitle: String, host: String, port: Int, tls: Bool = false) {
+            self.name = name; self.aeTitle = aeTitle; self.host = host; self.port = port; self.tls = tls
         }
+    }
+
+    /// [tls]: DICOM over TLS (PS3.15 Annex B.1) for a second listener and for destinations with
+    /// tls = true.
+    public struct TLS: Sendable, Equatable {
+        /// TCP port of the TLS listener, next to the plain one; 0 = no TLS listener.
+        public var port = 0
+        /// Our PEM certificate (listener identity, and client identity towards destinations). Absolute path.
+        public var certificate = ""
+        /// Its unencrypted PEM private key. Absolute path.
+        public var privateKey = ""
+        /// PEM CA certificates peers must be signed by (mutual TLS on the listener, server check
+        /// when sending); empty = peers are not verified. Absolute paths.
+        public var caCertificates: [String] = []
+        public init() {}
+
+        /// Whether a certificate and key are configured (needed by the listener and by TLS destinations).
+        public var hasIdentity: Bool { !certificate.isEmpty && !privateKey.isEmpty }
     }
 
     /// [retention]: how long patient data stays in the spool and results.
@@ -107,6 +128,7 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var analysis = Analysis()
     public var sending = Sending()
     public var destinations: [Destination] = []
+    public var tls = TLS()
     public var retention = Retention()
     public var logging = Logging()
     /// The file this was read from (for messages), or "" for defaults.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import DICOM
 import Foundation
+import Synchronization
 
 /// ctperfd: the pipeline receive -> detect -> analyse -> send, wired on one main loop.
 /// The receiver runs on DCMTK's threads and hands arrivals over through an inbox; the collector,
@@ -19,6 +20,8 @@ public final class Daemon {
     let store: InstanceStore
     let receiver: NodeReceiver
     let scp: StoreSCP
+    /// The DICOM-over-TLS listener on tls.port (same receiver), nil when tls.port is 0.
+    let tlsSCP: StoreSCP?
     let collector: Collector
     let worker: Worker
     let dispatcher: Dispatcher
@@ -47,6 +50,12 @@ public final class Daemon {
                                                   maxAssociations: configuration.node.maxAssociations,
                                                   networkTimeoutSeconds: configuration.node.networkTimeoutSeconds),
                        delegate: receiver)
+        tlsSCP = configuration.tls.port == 0 ? nil
+            : StoreSCP(settings: StoreSCPSettings(port: configuration.tls.port,
+                                                  maxAssociations: configuration.node.maxAssociations,
+                                                  networkTimeoutSeconds: configuration.node.networkTimeoutSeconds,
+                                                  tls: configuration.tls.settings),
+                       delegate: receiver)
         collector = Collector(configuration: configuration, layout: layout, inbox: inbox, log: log)
         worker = Worker(configuration: configuration, layout: layout, log: log)
         dispatcher = Dispatcher(configuration: configuration, layout: layout, sender: sender, log: log)
@@ -67,7 +76,18 @@ public final class Daemon {
             throw NodeError("cannot listen on port \(configuration.node.port): \(error)")
         }
         log.info("listening", ["port": configuration.node.port, "ae_title": configuration.node.aeTitle,
-                               "max_associations": configuration.node.maxAssociations])
+                               "max_associations": configuration.node.maxAssociations, "tls": false])
+        if let tlsSCP {
+            do {
+                try tlsSCP.start()
+            } catch {
+                scp.stop(waitSeconds: 0)
+                throw NodeError("cannot listen for DICOM over TLS on port \(configuration.tls.port): \(error)")
+            }
+            log.info("listening", ["port": configuration.tls.port, "ae_title": configuration.node.aeTitle,
+                                   "max_associations": configuration.node.maxAssociations, "tls": true,
+                                   "client_certificates": configuration.tls.caCertificates.isEmpty ? "not verified" : "required"])
+        }
         writeStatus(state: "running")
         notify.send("READY=1\nSTATUS=listening on port \(configuration.node.port)\nMAINPID=\(getpid())")
 
@@ -103,9 +123,17 @@ public final class Daemon {
     /// stop analyses (requeued for the next start), give running sends a moment, exit.
     func shutdown() -> Int32 {
         notify.send("STOPPING=1\nSTATUS=stopping: finishing associations")
-        log.info("stopping", ["active_associations": scp.activeAssociations])
+        log.info("stopping", ["active_associations": activeAssociations])
         writeStatus(state: "stopping")
-        let left = scp.stop(waitSeconds: Double(configuration.node.networkTimeoutSeconds) + 5)
+        // Both listeners stop and drain at the same time (one thread each).
+        let wait = Double(configuration.node.networkTimeoutSeconds) + 5
+        let listeners = [scp] + (tlsSCP.map { [$0] } ?? [])
+        let remaining = Mutex<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: listeners.count) { i in
+            let left = listeners[i].stop(waitSeconds: wait)
+            remaining.withLock { $0 += left }
+        }
+        let left = remaining.withLock { $0 }
         if left > 0 { log.warning("associations-abandoned", ["count": left]) }
         collector.tick()
         worker.stop()
@@ -135,6 +163,7 @@ public final class Daemon {
             log.warning("reload-needs-restart", ["keys": restart.joined(separator: ","), "note": "kept at their running values until ctperfd restarts"])
             next.node.port = configuration.node.port
             next.node.stateDir = configuration.node.stateDir
+            next.tls.port = configuration.tls.port
         }
         do {
             try receiver.update(next)
@@ -145,6 +174,7 @@ public final class Daemon {
         }
         store.update(minFreeDiskMB: next.node.minFreeDiskMB)
         scp.update(maxAssociations: next.node.maxAssociations, networkTimeoutSeconds: next.node.networkTimeoutSeconds)
+        tlsSCP?.update(maxAssociations: next.node.maxAssociations, networkTimeoutSeconds: next.node.networkTimeoutSeconds)
         collector.configuration = next
         worker.configuration = next
         dispatcher.configuration = next
@@ -175,13 +205,16 @@ public final class Daemon {
         let c = collector.figures
         let s = DaemonStatus(pid: getpid(), version: Daemon.version, configPath: configPath, aeTitle: configuration.node.aeTitle,
                              port: configuration.node.port, startedAt: startedAt, updatedAt: Date(), state: state,
-                             activeAssociations: scp.activeAssociations, instancesStored: r.stored, instancesRefused: r.refused,
+                             activeAssociations: activeAssociations, instancesStored: r.stored, instancesRefused: r.refused,
                              bytesStored: r.bytes, studiesCollecting: c.collecting,
                              jobsReady: Directory.list(layout.jobs(.ready)).count, jobsRunning: worker.runningCount,
                              outboxPending: Directory.list(layout.outbox(.pending)).count,
                              sendsInFlight: dispatcher.sendsInFlight, lastReload: lastReload, lastReloadError: lastReloadError)
         return s
     }
+
+    /// Associations running on both listeners.
+    var activeAssociations: Int { scp.activeAssociations + (tlsSCP?.activeAssociations ?? 0) }
 
     static func monotonicMicroseconds() -> UInt64 {
         var ts = timespec()

@@ -4,9 +4,10 @@ import DICOM
 public struct DICOMSender: ResultSender {
     public init() {}
 
-    public func send(files: [String], to d: DestinationSendState, callingAETitle: String, timeoutSeconds: Int) -> SendResult {
+    public func send(files: [String], to d: DestinationSendState, callingAETitle: String, timeoutSeconds: Int,
+                     tls: TLSSettings?) -> SendResult {
         let target = StoreSCUTarget(callingAETitle: callingAETitle, calledAETitle: d.aeTitle, host: d.host,
-                                    port: d.port, timeoutSeconds: timeoutSeconds)
+                                    port: d.port, timeoutSeconds: timeoutSeconds, tls: tls)
         do {
             let outcomes = try StoreSCU.send(files: files, to: target)
             let failed = outcomes.filter { !$0.stored }

@@ -1,4 +1,5 @@
 import Foundation
+import DICOM
 import Synchronization
 
 /// What sending one set of files to one destination came to.
@@ -12,7 +13,9 @@ public enum SendResult: Sendable, Equatable {
 
 /// Sends files to a destination (the real one is C-STORE; tests may substitute).
 public protocol ResultSender: Sendable {
-    func send(files: [String], to destination: DestinationSendState, callingAETitle: String, timeoutSeconds: Int) -> SendResult
+    /// `tls`: our identity and trusted CAs for a destination sent to over TLS; nil = plain TCP.
+    func send(files: [String], to destination: DestinationSendState, callingAETitle: String, timeoutSeconds: Int,
+              tls: TLSSettings?) -> SendResult
 }
 
 /// Delivers outbox entries to their destinations with retries, exponential backoff and jitter
@@ -85,11 +88,12 @@ public final class Dispatcher {
         let files = record.files.map { outbox.folder(record.name, .pending) + "/" + $0 }
         let calling = configuration.effectiveCallingAETitle
         let timeout = Int(configuration.sending.timeoutSeconds)
+        let tls = d.tls == true ? configuration.tls.settings : nil
         let sender = self.sender
         let entry = record.name
         log.info("send-started", ["entry": entry, "destination": d.name, "files": files.count, "attempt": d.attempts + 1])
         let thread = Thread { [mailbox] in
-            let result = sender.send(files: files, to: d, callingAETitle: calling, timeoutSeconds: timeout)
+            let result = sender.send(files: files, to: d, callingAETitle: calling, timeoutSeconds: timeout, tls: tls)
             mailbox.completions.withLock { $0.append(Completion(entry: entry, destination: d.name, result: result, finishedAt: Date())) }
             mailbox.inFlight.withLock { $0 -= 1 }
         }

@@ -13,6 +13,8 @@ public struct DestinationSendState: Sendable, Codable, Equatable {
     public var nextAttemptAt: Date
     public var lastError: String?
     public var sentAt: Date?
+    /// Sent over DICOM TLS (the destination's tls = true when the entry was made); nil = plain.
+    public var tls: Bool? = nil
 }
 
 /// outbox/<state>/<job>_v<N>/send.json: the SC + SR files of one job version and where they go.
@@ -66,7 +68,8 @@ public struct Outbox: Sendable {
             name: name, jobID: job.id, version: job.version, createdAt: now, files: names,
             destinations: destinations.map {
                 DestinationSendState(name: $0.name, aeTitle: $0.aeTitle, host: $0.host, port: $0.port,
-                                     state: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, sentAt: nil)
+                                     state: .pending, attempts: 0, nextAttemptAt: now, lastError: nil, sentAt: nil,
+                                     tls: $0.tls ? true : nil)
             })
         try JSONFile.write(record, to: temp + "/send.json")
         try Directory.move(temp, to: folder(name, .pending))
