@@ -95,6 +95,11 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
         const std::string study = stringOf(dataset, DCM_StudyInstanceUID);
         const std::string series = stringOf(dataset, DCM_SeriesInstanceUID);
         const std::string modality = stringOf(dataset, DCM_Modality);
+        Uint16 rows = 0, columns = 0;
+        dataset->findAndGetUint16(DCM_Rows, rows);
+        dataset->findAndGetUint16(DCM_Columns, columns);
+        Sint32 frames = 1;
+        if (dataset->tagExists(DCM_NumberOfFrames) && dataset->findAndGetSint32(DCM_NumberOfFrames, frames).bad()) frames = 0;
         const cdcm_association_info info = record.info();
         const cdcm_store_request storeRequest{&info,
                                               affectedClass.c_str(),
@@ -105,6 +110,9 @@ bool serveStore(ServerState &state, T_ASC_Association *association, const Associ
                                               series.c_str(),
                                               modality.c_str(),
                                               transferSyntaxUID.c_str(),
+                                              rows,
+                                              columns,
+                                              static_cast<uint32_t>(frames < 0 ? 0 : frames),
                                               &instance};
         status = state.callbacks.store != nullptr
                      ? state.callbacks.store(state.callbacks.context, &storeRequest, comment, sizeof comment)

@@ -57,6 +57,20 @@ import Testing
         #expect(spool.lines.contains("event=instance-refused"))
     }
 
+    @Test func absurdDimensionsAreRefusedBeforeAnythingIsWritten() throws {
+        let spool = try Spool()
+        defer { spool.remove() }
+        let store = InstanceStore(layout: spool.layout, minFreeDiskMB: 0, inbox: spool.inbox, log: spool.log)
+        store.update(maxImagePixels: 512 * 512 * 100)
+        var i = incoming()
+        i.pixelCount = 60_000 * 60_000 * 1000
+        var wrote = false
+        let v = store.store(i) { _ in wrote = true }
+        #expect(v.status == 0xA900 && !wrote && v.comment?.contains("node.max_image_pixels") == true)
+        i.pixelCount = 512 * 512 * 100
+        #expect(store.store(i) { consume in try [UInt8](repeating: 0, count: 4).withUnsafeBytes { try consume($0) } } == .success)
+    }
+
     @Test func belowTheWatermarkOrOnAWriteErrorTheAnswerIsA700AndNothingIsLeft() throws {
         let spool = try Spool()
         defer { spool.remove() }

@@ -238,6 +238,8 @@ typedef struct cdcm_store_request {
     const char *series_instance_uid;
     const char *modality;
     const char *transfer_syntax_uid;        /* the presentation context's transfer syntax */
+    uint32_t rows, columns;                 /* from the dataset; 0 when absent */
+    uint32_t number_of_frames;              /* NumberOfFrames; 1 when absent, 0 when unreadable */
     cdcm_received_instance *instance;
 } cdcm_store_request;
 

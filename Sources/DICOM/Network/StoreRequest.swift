@@ -18,6 +18,9 @@ public struct StoreRequest: ~Copyable {
     public let seriesInstanceUID: String
     /// Modality (0008,0060) of the dataset, "" when absent.
     public let modality: String
+    /// Rows, Columns and NumberOfFrames of the dataset (0 when absent; frames 1 when absent, 0 when
+    /// unreadable): what decoding it would allocate, known before anything is allocated.
+    public let rows: Int, columns: Int, numberOfFrames: Int
     /// Transfer syntax the dataset arrived in (the presentation context's).
     public let transferSyntaxUID: String
     private let instance: OpaquePointer
@@ -31,6 +34,9 @@ public struct StoreRequest: ~Copyable {
         studyInstanceUID = String(cString: request.study_instance_uid)
         seriesInstanceUID = String(cString: request.series_instance_uid)
         modality = String(cString: request.modality)
+        rows = Int(request.rows)
+        columns = Int(request.columns)
+        numberOfFrames = Int(request.number_of_frames)
         transferSyntaxUID = String(cString: request.transfer_syntax_uid)
         instance = request.instance
     }

@@ -38,6 +38,9 @@ extension ConfigLoader {
         if let v = try r.integer("min_free_disk_mb", default: defaults.minFreeDiskMB, allowed: .atLeast(0)) {
             node.minFreeDiskMB = v.value
         }
+        if let v = try r.integer("max_image_pixels", default: defaults.maxImagePixels, allowed: .from(1, to: Double(1 << 36))) {
+            node.maxImagePixels = v.value
+        }
         if let v = try r.integer("network_timeout_seconds", default: defaults.networkTimeoutSeconds,
                                  allowed: .from(1, to: 3600)) {
             node.networkTimeoutSeconds = v.value

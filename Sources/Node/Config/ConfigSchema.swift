@@ -4,7 +4,7 @@ enum ConfigSchema {
     /// `[name]` tables and their keys, in the order config/ctperfd.toml documents them.
     static let tables: [(name: String, keys: [String])] = [
         ("node", ["ae_title", "port", "state_dir", "results_dir", "max_associations", "allowed_calling_ae_titles",
-                  "allowed_hosts", "min_free_disk_mb", "network_timeout_seconds"]),
+                  "allowed_hosts", "min_free_disk_mb", "max_image_pixels", "network_timeout_seconds"]),
         ("detection", ["quiet_seconds", "max_wait_seconds", "min_time_points", "min_duration_seconds"]),
         ("analysis", ["tmax_threshold_s", "rcbf_threshold", "timeout_seconds", "max_attempts", "ctperf_path",
                       "workers"]),

@@ -20,6 +20,9 @@ public struct NodeConfiguration: Sendable, Equatable {
         public var allowedHosts: [String] = []
         /// Instances are refused with 0xA700 when the state directory's file system has less free space.
         public var minFreeDiskMB = 1024
+        /// Largest image accepted: Rows x Columns x NumberOfFrames (pixels). Larger datasets are
+        /// refused (0xA900) before anything is decoded or allocated for them.
+        public var maxImagePixels = 1 << 30
         /// DIMSE/ACSE timeout of received associations, s.
         public var networkTimeoutSeconds = 60
         public init() {}

@@ -45,6 +45,7 @@ public final class Daemon {
             throw NodeError("cannot prepare the state directory: \(error) (node.state_dir / node.results_dir must be writable by the service user)")
         }
         store = InstanceStore(layout: layout, minFreeDiskMB: configuration.node.minFreeDiskMB, inbox: inbox, log: log)
+        store.update(maxImagePixels: configuration.node.maxImagePixels)
         receiver = try NodeReceiver(configuration: configuration, store: store, log: log)
         scp = StoreSCP(settings: StoreSCPSettings(port: configuration.node.port,
                                                   maxAssociations: configuration.node.maxAssociations,
@@ -173,6 +174,7 @@ public final class Daemon {
             return
         }
         store.update(minFreeDiskMB: next.node.minFreeDiskMB)
+        store.update(maxImagePixels: next.node.maxImagePixels)
         scp.update(maxAssociations: next.node.maxAssociations, networkTimeoutSeconds: next.node.networkTimeoutSeconds)
         tlsSCP?.update(maxAssociations: next.node.maxAssociations, networkTimeoutSeconds: next.node.networkTimeoutSeconds)
         collector.configuration = next

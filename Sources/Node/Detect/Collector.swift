@@ -18,7 +18,7 @@ public final class Collector {
         var unread: [String] = []                        // arrivals whose headers are not read yet
         var dirty = true
         var lastEvaluated = Date.distantPast
-        var reported: Set<String> = []                   // acquisitions already logged as not perfusion
+        var reported: Set<String> = []                   // acquisitions and files already logged
     }
 
     /// A study still being looked at is regrouped at most this often, s: while images stream in,
@@ -138,6 +138,10 @@ public final class Collector {
         for i in headers.indices { headers[i].path = paths[i] }      // relative paths in the groups
         let grouped = AcquisitionGrouper.group(headers, options: groupingOptions)
         var waiting = false
+        for skipped in grouped.excluded where !studies[studyUID]!.reported.contains(skipped.path) {
+            studies[studyUID]!.reported.insert(skipped.path)
+            log.warning("instance-excluded", ["study": studyUID, "file": skipped.path, "reason": skipped.reason])
+        }
         let quiet = configuration.detection.quietSeconds
         let maxWait = configuration.detection.maxWaitSeconds
 

@@ -13,6 +13,8 @@ public struct IncomingInstance: Sendable, Equatable {
     public var sopInstanceUID: String
     public var studyInstanceUID: String
     public var seriesInstanceUID: String
+    /// Rows x Columns x NumberOfFrames claimed by the dataset (0 when it has no image).
+    public var pixelCount: Int = 0
     public var callingAETitle: String
     public var peerAddress: String
     public var associationID: UInt64
@@ -54,6 +56,7 @@ public final class InstanceStore: Sendable {
     let inbox: ArrivalInbox
     let log: Log
     let minFreeDiskMB: Mutex<Int>
+    let maxImagePixels = Mutex<Int>(1 << 30)
     let counters = Mutex(Counters())
 
     public init(layout: StateLayout, minFreeDiskMB: Int, inbox: ArrivalInbox, log: Log) {
@@ -64,6 +67,7 @@ public final class InstanceStore: Sendable {
     }
 
     public func update(minFreeDiskMB value: Int) { minFreeDiskMB.withLock { $0 = value } }
+    public func update(maxImagePixels value: Int) { maxImagePixels.withLock { $0 = value } }
 
     public var figures: Counters { counters.withLock { $0 } }
 
@@ -98,6 +102,10 @@ public final class InstanceStore: Sendable {
         }
         if i.affectedSOPClassUID != i.sopClassUID {
             return .classMismatch("SOPClassUID of the dataset differs from the command's AffectedSOPClassUID")
+        }
+        let limit = maxImagePixels.withLock { $0 }
+        if i.pixelCount > limit {
+            return .classMismatch("image of \(i.pixelCount) pixels (Rows x Columns x NumberOfFrames) exceeds node.max_image_pixels (\(limit))")
         }
         let watermark = minFreeDiskMB.withLock { $0 }
         if let free = freeDiskMiB(layout.root), free < Double(watermark) {

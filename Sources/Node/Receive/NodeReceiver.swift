@@ -55,12 +55,13 @@ public final class NodeReceiver: StoreSCPDelegate {
     }
 
     public func store(_ request: borrowing StoreRequest) -> StoreResponse {
-        let i = IncomingInstance(affectedSOPClassUID: request.affectedSOPClassUID,
+        var i = IncomingInstance(affectedSOPClassUID: request.affectedSOPClassUID,
                                  affectedSOPInstanceUID: request.affectedSOPInstanceUID,
                                  sopClassUID: request.sopClassUID, sopInstanceUID: request.sopInstanceUID,
                                  studyInstanceUID: request.studyInstanceUID, seriesInstanceUID: request.seriesInstanceUID,
                                  callingAETitle: request.association.callingAETitle,
                                  peerAddress: request.association.peerAddress, associationID: request.association.id)
+        i.pixelCount = request.rows * request.columns * max(request.numberOfFrames, 1)
         let verdict = store.store(i) { consume in
             try request.withFileBytes { try consume($0) }
         }
