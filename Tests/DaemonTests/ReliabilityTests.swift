@@ -127,6 +127,7 @@ import Testing
             try out.withUnsafeMutableBufferPointer { try DicomFile(path: f).readFrame(0, slope: 1, intercept: 0, into: $0) }
         }
         #expect(node.log.contains("disk full"))
+        print("disk full: 900 KB tmpfs, \(files.count) instances sent: \(stored) stored whole, \(refused) refused with 0xA700, 0 partial files")
 
         // Space returns; the modality resends the study.
         let grow = try ExternalTool.run("mount", ["-o", "remount,size=20m", node.stateDir])
