@@ -9,13 +9,16 @@ import Foundation
 enum ParentWatch {
     static func startIfRequested() {
         guard let value = ProcessInfo.processInfo.environment["CTPERF_PARENT_PID"], let parent = Int32(value) else { return }
-        if getppid() != parent { _exit(70) }
+        @Sendable func stopIfOrphaned() {
+            if getppid() != parent {
+                FileHandle.standardError.write(Data("ctperf: the daemon that started this analysis is gone; stopping\n".utf8))
+                _exit(70)
+            }
+        }
+        stopIfOrphaned()
         let t = Thread {
             while true {
-                if getppid() != parent {
-                    FileHandle.standardError.write(Data("ctperf: the daemon that started this analysis is gone; stopping\n".utf8))
-                    _exit(70)
-                }
+                stopIfOrphaned()
                 usleep(500_000)
             }
         }

@@ -19,6 +19,7 @@ import Testing
             if !text.contains("allowed_calling_ae_titles") {
                 text = text.replacingOccurrences(of: "[node]\n", with: "[node]\nallowed_calling_ae_titles = [\"SCANNER\"]\n")
             }
+            text = text.replacingOccurrences(of: "\nquiet_secnds = 3\n", with: "")
             if broken { text += "\nquiet_secnds = 3\n" }        // a typo, in the file's last table
             try text.write(toFile: node.configPath, atomically: true, encoding: .utf8)
         }
@@ -57,6 +58,12 @@ import Testing
         let stillFull = try node.send([files[1]], callingAE: "SCANNER")
         #expect(stillFull.combined.contains("Refused: OutOfResources"), "old watermark still in force")
         #expect(node.daemon!.running)
+
+        // The fixed file is picked up by the next SIGHUP.
+        try config(minFreeMB: 0)
+        kill(node.daemon!.process.processIdentifier, SIGHUP)
+        try node.wait("the fixed configuration", seconds: 10) { node.log.components(separatedBy: "event=reloaded").count == 4 }
+        #expect(try node.send([files[1]], callingAE: "SCANNER").status == 0)
     }
 
     @Test func destinationDownThenBackGetsItsResults() throws {

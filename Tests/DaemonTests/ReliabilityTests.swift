@@ -140,3 +140,43 @@ import Testing
         node.stop()
     }
 }
+
+/// An analysis whose daemon died does not run on as an orphan.
+@Suite struct OrphanTests {
+    @Test func anAnalysisWhoseParentDiesStops() throws {
+        let dir = TemporaryDirectory.make("ctperf-orphan")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 256x256, 20 slices x 30: long enough (seconds) to be caught running.
+        try ExternalTool.runChecked(Built.ctperf, ["phantom", "--out", dir + "/study", "--matrix", "256"])
+        // A shell stands in for ctperfd: it starts the analysis with CTPERF_PARENT_PID set to itself.
+        // Started with posix_spawn (Node's ChildProcess), not Foundation's Process, so that nothing
+        // of the test runner's own child handling is involved: only the shell's death reaches it.
+        let shell = try ChildProcess(executable: "/bin/sh", arguments: ["-c",
+            "echo $$ > \(dir)/shell.pid; CTPERF_PARENT_PID=$$ \"\(Built.ctperf)\" analyze --dicom_dir \(dir)/study/DICOM --out_dir \(dir)/out --quiet > \(dir)/child.log 2>&1 & echo $! > \(dir)/child.pid; wait"],
+            logPath: dir + "/shell.log")
+        func pid(_ name: String) -> Int32? {
+            let text = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? ""
+            return text.hasSuffix("\n") ? Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) : nil
+        }
+        try Poll.until(timeoutSeconds: 10, "the pids") { pid("shell.pid") != nil && pid("child.pid") != nil }
+        let parent = try #require(pid("shell.pid")), child = try #require(pid("child.pid"))
+        func state() -> String {
+            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+            return stat.range(of: ") ").map { String(stat[$0.upperBound...].prefix(1)) } ?? "gone"
+        }
+        #expect(state() == "R" || state() == "S", "the analysis runs (state \(state()))")
+        #expect(parent == shell.pid)
+        // Kill once the analysis is under way (its parent watch is a thread of its own).
+        try Poll.until(timeoutSeconds: 30, "the analysis to be under way") {
+            let status = (try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)) ?? ""
+            return status.split(separator: "\n").first { $0.hasPrefix("Threads:") }.map { Int($0.dropFirst(8).trimmingCharacters(in: .whitespaces)) ?? 0 } ?? 0 >= 2
+        }
+        shell.killAndReap()
+        let killed = Date()
+        try Poll.until(timeoutSeconds: 5, "the orphaned analysis to stop") { state() == "Z" || state() == "gone" }
+        let childLog = (try? String(contentsOfFile: dir + "/child.log", encoding: .utf8)) ?? ""
+        #expect(childLog.contains("the daemon that started this analysis is gone"), "child log: \(childLog)")
+        print(String(format: "orphan: analysis stopped %.2f s after its parent was killed", Date().timeIntervalSince(killed)))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/metrics.json"), "it must not finish its results")
+    }
+}

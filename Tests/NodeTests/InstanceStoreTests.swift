@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import DICOM
 @testable import Node
 
 /// Success only for a durable, well-identified instance; 0xC000 / 0xA900 / 0xA700 otherwise,
@@ -85,5 +86,32 @@ import Testing
         }
         #expect(w.status == 0xA700)
         #expect(files(spool.root).isEmpty, "no partial file: \(files(spool.root))")
+    }
+}
+
+/// Who may associate: called AE, calling AE allow-list, peer address allow-list.
+@Suite struct ReceiverPolicyTests {
+    @Test func calledCallingAndPeerAddressAreChecked() throws {
+        let spool = try Spool()
+        defer { spool.remove() }
+        var c = spool.configuration()
+        c.node.aeTitle = "CTPERF"
+        c.node.allowedCallingAETitles = ["SCANNER"]
+        c.node.allowedHosts = ["10.1.0.0/16"]
+        let store = InstanceStore(layout: spool.layout, minFreeDiskMB: 0, inbox: spool.inbox, log: spool.log)
+        let receiver = try NodeReceiver(configuration: c, store: store, log: spool.log)
+        func ask(_ calling: String, _ called: String, _ peer: String) -> AssociationDecision {
+            receiver.decide(AssociationInfo(id: 1, callingAETitle: calling, calledAETitle: called, peerAddress: peer))
+        }
+        #expect(ask("SCANNER", "CTPERF", "10.1.2.3") == .accept)
+        #expect(ask("SCANNER ", " CTPERF", "10.1.2.3") == .accept, "DICOM pads AE titles with spaces")
+        #expect(ask("SCANNER", "OTHER", "10.1.2.3") == .reject(.calledAETitleNotRecognized))
+        #expect(ask("INTRUDER", "CTPERF", "10.1.2.3") == .reject(.callingAETitleNotRecognized))
+        #expect(ask("SCANNER", "CTPERF", "10.2.0.1") == .reject(.noReasonGiven))
+        #expect(spool.lines.contains("peer address 10.2.0.1 is not in node.allowed_hosts"))
+        // A reload widens the lists.
+        c.node.allowedHosts = []
+        try receiver.update(c)
+        #expect(ask("SCANNER", "CTPERF", "10.2.0.1") == .accept)
     }
 }
