@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 export TCP_NODELAY=1 CTPERF_SOAK=1
 swift build --build-tests
-swift test --filter "KillSoakTests|LoadSoakTests"
+swift test --filter "KillSoakTests|LoadSoakTests|OutageSoakTests"

@@ -160,3 +160,27 @@ import Testing
         #expect(unknown.status == 4 && unknown.stderr.contains("no job 'no-such-job'"), "\(unknown.combined)")
     }
 }
+
+/// The analysis child killed with SIGKILL mid-way: the attempt fails, the job is retried, the
+/// results reach the PACS once.
+@Suite(.serialized) struct AnalysisKillTests {
+    @Test func killingTheAnalysisChildRetriesTheJobAndDeliversOnce() throws {
+        let pacsPort = try FreePort.next()
+        let node = try NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
+        defer { node.remove() }
+        let pacs = try NodeEndToEndTests.storescp(node.root + "/pacs", port: pacsPort)
+        defer { pacs.stop() }
+        try node.start()
+        // 256x256 x 3 x 12: the analysis runs long enough to be killed.
+        let (files, _) = try Studies.write(.strokeLeft, matrix: 256, into: node.root + "/src")
+        #expect(try node.send(files).status == 0)
+        try node.wait("the analysis to start", seconds: 60) { node.jobs(.running).first?.childPID != nil }
+        let child = try #require(node.jobs(.running).first?.childPID)
+        #expect(kill(child, SIGKILL) == 0)
+        try node.wait("the retried job to be delivered", seconds: 180) { !Outbox(layout: node.layout).all(.sent).isEmpty }
+        let job = try #require(node.jobs(.done).first)
+        #expect(job.attempts == 2 && job.version == 1)
+        #expect(job.history.contains { $0.event == "attempt-failed" && $0.message.contains("signal 9") })
+        #expect(DicomChecks.files(node.root + "/pacs").count == 6)
+    }
+}
