@@ -184,3 +184,29 @@ import Testing
         #expect(DicomChecks.files(node.root + "/pacs").count == 6)
     }
 }
+
+/// ctperfd killed between delivering results and recording it: the restart sends them again with
+/// the same SOP Instance UIDs — a repeat, never a second, different result.
+@Suite(.serialized) struct SendKillTests {
+    @Test func killedAfterSendingBeforeRecordingItResendsTheSameObjects() throws {
+        let pacsPort = try FreePort.next()
+        let node = try NodeHarness(destinations: [("pacs", "PACS", pacsPort)])
+        defer { node.remove() }
+        let pacsDir = node.root + "/pacs"
+        let pacs = try NodeEndToEndTests.storescp(pacsDir, port: pacsPort)
+        defer { pacs.stop() }
+        try node.start(environment: ["CTPERFD_FAULT": "dispatcher.before-recording"])
+        let (files, _) = try Studies.write(.strokeLeft, into: node.root + "/src")
+        #expect(try node.send(files).status == 0)
+        try node.wait("ctperfd to die after sending", seconds: 120) { !node.daemon!.running }
+        let first = Set(try DicomChecks.files(pacsDir).map { try DicomChecks.value($0, "0008,0018") })
+        #expect(first.count == 6)
+        #expect(Outbox(layout: node.layout).all(.pending).count == 1, "not recorded as sent")
+        try node.start()
+        try node.wait("the resend", seconds: 60) { !Outbox(layout: node.layout).all(.sent).isEmpty }
+        let after = Set(try DicomChecks.files(pacsDir).map { try DicomChecks.value($0, "0008,0018") })
+        #expect(after == first, "the resend repeats the same SOP Instance UIDs")
+        #expect(node.jobs(.done).count == 1 && node.jobs(.done).first?.version == 1)
+        #expect(node.log.components(separatedBy: "event=analysis-started").count - 1 == 1, "analysed once")
+    }
+}

@@ -102,6 +102,7 @@ public final class Dispatcher {
     }
 
     func apply(_ c: Completion, now: Date) {
+        FaultPoint.hit("dispatcher.before-recording")   // sent, but not yet recorded as sent
         inFlight.remove(c.destination)
         let path = outbox.folder(c.entry, .pending) + "/send.json"
         guard var record = try? JSONFile.read(OutboxRecord.self, from: path),
