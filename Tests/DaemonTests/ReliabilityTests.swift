@@ -180,3 +180,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/metrics.json"), "it must not finish its results")
     }
 }
+
+/// ctperfd needs no privilege: run as `nobody` (what the unit's User=ctperf amounts to), it
+/// receives, analyses and writes files owned by that user, 0640.
+@Suite(.serialized) struct UnprivilegedTests {
+    @Test func runsAsAnUnprivilegedUser() throws {
+        try #require(getuid() == 0, "this test needs root to switch to nobody")
+        let node = try NodeHarness()
+        defer { node.remove() }
+        try node.writeConfig()
+        try ExternalTool.runChecked("chown", ["-R", "nobody:nogroup", node.root])
+        chmod(node.root, 0o755)
+        let daemon = try Peer("ctperfd", "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Built.ctperfd,
+                                                     "--config", node.configPath], logPath: node.root + "/nobody.log")
+        defer { daemon.stop() }
+        try Poll.until(timeoutSeconds: 30, "ctperfd (as nobody) to listen") {
+            if !daemon.running { throw TestFailure("ctperfd exited: \(daemon.log)") }
+            return daemon.log.contains("event=listening")
+        }
+        let (files, report) = try Studies.write(.strokeLeft, into: node.root + "/src")
+        #expect(try node.send(files).status == 0)
+        try Poll.until(timeoutSeconds: 120, "the analysis as nobody") { !JobStore(layout: node.layout).all(.done).isEmpty }
+        let stored = DicomChecks.files(node.stateDir + "/incoming/" + report.studyInstanceUID)
+        let results = try #require(JobStore(layout: node.layout).all(.done).first?.resultsPath)
+        for path in [try #require(stored.first), results + "/metrics.json"] {
+            var st = stat()
+            #expect(stat(path, &st) == 0)
+            #expect(st.st_uid == 65534, "\(path) is owned by uid \(st.st_uid)")
+            #expect(Int(st.st_mode) & 0o777 == 0o640, "\(path): \(String(Int(st.st_mode) & 0o777, radix: 8))")
+        }
+        #expect(daemon.stop() == 0)
+    }
+}
