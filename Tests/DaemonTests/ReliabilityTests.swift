@@ -189,9 +189,23 @@ import Testing
         let node = try NodeHarness()
         defer { node.remove() }
         try node.writeConfig()
+        // The checkout may sit under a directory nobody cannot enter (mktemp -d is 0700): run
+        // copies of the binaries from the node's own folder.
+        let bin = node.root + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for name in ["ctperf", "ctperfd"] { try FileManager.default.copyItem(atPath: Built.directory + "/" + name, toPath: bin + "/" + name) }
+        let config = try String(contentsOfFile: node.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "ctperf_path = \"\(Built.ctperf)\"", with: "ctperf_path = \"\(bin)/ctperf\"")
+        try config.write(toFile: node.configPath, atomically: true, encoding: .utf8)
         try ExternalTool.runChecked("chown", ["-R", "nobody:nogroup", node.root])
         chmod(node.root, 0o755)
-        let daemon = try Peer("ctperfd", "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Built.ctperfd,
+        var parent = URL(fileURLWithPath: node.root).deletingLastPathComponent().path
+        while parent != "/" {   // nobody must be able to reach node.root (the system temp directory is 1777)
+            var st = stat()
+            if stat(parent, &st) == 0 { try #require(Int(st.st_mode) & 0o001 != 0, "\(parent) is not traversable by others") }
+            parent = URL(fileURLWithPath: parent).deletingLastPathComponent().path
+        }
+        let daemon = try Peer("ctperfd", "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", bin + "/ctperfd",
                                                      "--config", node.configPath], logPath: node.root + "/nobody.log")
         defer { daemon.stop() }
         try Poll.until(timeoutSeconds: 30, "ctperfd (as nobody) to listen") {
@@ -200,7 +214,9 @@ import Testing
         }
         let (files, report) = try Studies.write(.strokeLeft, into: node.root + "/src")
         #expect(try node.send(files).status == 0)
-        try Poll.until(timeoutSeconds: 120, "the analysis as nobody") { !JobStore(layout: node.layout).all(.done).isEmpty }
+        let jobs = JobStore(layout: node.layout)
+        try Poll.until(timeoutSeconds: 120, "the analysis as nobody") { !jobs.all(.done).isEmpty || !jobs.all(.failed).isEmpty }
+        #expect(jobs.all(.failed).isEmpty, "\(jobs.all(.failed).map { $0.error ?? "" }) \(daemon.log.suffix(2000))")
         let stored = DicomChecks.files(node.stateDir + "/incoming/" + report.studyInstanceUID)
         let results = try #require(JobStore(layout: node.layout).all(.done).first?.resultsPath)
         for path in [try #require(stored.first), results + "/metrics.json"] {
