@@ -20,6 +20,7 @@ import Testing
     mkdir -p "$OUT/dicom"
     echo "{\\"metrics\\": {\\"core_volume_ml\\": 12.5, \\"inputs\\": $n}}" > "$OUT/metrics.json"
     echo sc > "$OUT/dicom/sc_1.dcm"; echo sr > "$OUT/dicom/sr.dcm"
+    echo "$*" > "$OUT/args.txt"
     """
 
     func readyJob(_ spool: Spool, inputs: Int = 3) throws -> JobRecord {
@@ -70,6 +71,8 @@ import Testing
         #expect(done.resultsPath == results)
         let metrics = try String(contentsOfFile: results + "/metrics.json", encoding: .utf8)
         #expect(metrics.contains("\"inputs\": 3"))         // the child saw the job's three inputs
+        let args = try String(contentsOfFile: results + "/args.txt", encoding: .utf8)
+        #expect(args.contains("--tmax-threshold 6.0 --rcbf-threshold 0.3 --min-time-points 10 --min-duration 30.0"), "\(args)")
         let entry = try #require(Outbox(layout: spool.layout).all(.pending).first)
         #expect(entry.name == "\(job.id)_v1" && entry.files == ["sc_1.dcm", "sr.dcm"])
         #expect(entry.destinations.map(\.name) == ["pacs"])

@@ -147,7 +147,10 @@ public final class Worker {
         let logPath = folder + "/analyze-\(job.attempts).log"
         let args = ["analyze", "--dicom_dir", input, "--out_dir", results, "--quiet",
                     "--tmax-threshold", String(configuration.analysis.tmaxThresholdS),
-                    "--rcbf-threshold", String(configuration.analysis.rcbfThreshold)]
+                    "--rcbf-threshold", String(configuration.analysis.rcbfThreshold),
+                    // The analysis must find the acquisition the collector found.
+                    "--min-time-points", String(configuration.detection.minTimePoints),
+                    "--min-duration", String(configuration.detection.minDurationSeconds)]
         do {
             let child = try ChildProcess(executable: ctperfPath, arguments: args, logPath: logPath,
                                          extraEnvironment: ["CTPERF_PARENT_PID": String(getpid())])
