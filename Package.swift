@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Imaging", "Phantom", "TestSupport"]),
-        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging", "TestSupport"]),
+        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Imaging", "Perfusion", "Phantom", "TestSupport"]),
         .testTarget(name: "PhantomTests", dependencies: ["Phantom", "Imaging"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"]),
         .testTarget(name: "PerfusionTests", dependencies: ["Perfusion", "Phantom", "Imaging"],
