@@ -45,8 +45,12 @@ public enum FlatCSV {
         return "\(value)"
     }
 
-    /// camelCase -> snake_case with JSONEncoder's rules ("coreVolumeML" -> "core_volume_ml",
-    /// "tmaxOver6sVolumeML" -> "tmax_over6s_volume_ml", "defuse3TargetMismatch" -> "defuse3_target_mismatch").
+    /// camelCase -> snake_case, used for both metrics.csv columns and metrics.json keys (so the two
+    /// always agree): "coreVolumeML" -> "core_volume_ml", "tmaxOver6sVolumeML" ->
+    /// "tmax_over6s_volume_ml", "defuse3TargetMismatch" -> "defuse3_target_mismatch", and, unlike
+    /// JSONEncoder's `.convertToSnakeCase`, a plural acronym stays one word ("seriesInstanceUIDs" ->
+    /// "series_instance_uids", not "series_instance_ui_ds") and a capital after a digit starts one
+    /// ("tmaxP90S" -> "tmax_p90_s").
     public static func snakeCase(_ key: String) -> String {
         guard !key.isEmpty else { return key }
         let chars = Array(key)
@@ -58,7 +62,7 @@ public enum FlatCSV {
                 if !chars[i - 1].isUppercase {
                     // lower -> Upper: a new word starts here.
                     words.append(String(chars[start..<i])); start = i
-                } else if i + 1 < chars.count, chars[i + 1].isLowercase {
+                } else if i + 1 < chars.count, chars[i + 1].isLowercase, !isPluralAcronym(chars, i) {
                     // "MLValue": the last capital of a run starts the next word.
                     words.append(String(chars[start..<i])); start = i
                 }
@@ -67,6 +71,11 @@ public enum FlatCSV {
         }
         words.append(String(chars[start...]))
         return words.map { $0.lowercased() }.joined(separator: "_")
+    }
+
+    /// "UIDs": a capital run ending in a lone "s" (end of the name or before the next capital).
+    private static func isPluralAcronym(_ chars: [Character], _ i: Int) -> Bool {
+        chars[i + 1] == "s" && (i + 2 == chars.count || chars[i + 2].isUppercase)
     }
 
     /// RFC 4180 quoting when needed.

@@ -75,7 +75,7 @@ struct MetricsDocument: Encodable {
     func json() throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.keyEncodingStrategy = .convertToSnakeCase
+        e.keyEncodingStrategy = .custom { path in SnakeCaseKey(FlatCSV.snakeCase(path.last!.stringValue)) }
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try e.encode(self)
     }
@@ -95,4 +95,13 @@ struct MetricsCSVRow {
         metrics = c.result.metrics
         qualityFlags = c.result.qualityFlags.map(\.code.rawValue)
     }
+}
+
+/// A metrics.json key already converted to snake_case (the same conversion as metrics.csv).
+private struct SnakeCaseKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ stringValue: String) { self.stringValue = stringValue }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
