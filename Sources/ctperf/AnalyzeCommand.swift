@@ -28,8 +28,8 @@ enum AnalyzeCommand {
       --rho G_PER_ML         brain tissue density, g/mL (default 1.04; 0.5 to 2)
       --kh F                 haematocrit correction kH = (1-Hct_large)/(1-Hct_small) (default 0.73; 0.1 to 1.5)
       --pvt-threshold S      venous Tmax for prolonged venous transit, s (default 10; 1 to 60)
-      --acquisition N        analyse acquisition N as numbered by `ctperf inspect` (default: the most
-                             complete perfusion acquisition)
+      --acquisition N        analyse acquisition N as numbered by `ctperf inspect`, 1 to 10000 (default:
+                             the most complete perfusion acquisition)
       --min-time-points N    time points a perfusion acquisition needs (default 10; 2 to 10000)
       --min-duration S       seconds its time points must span (default 30; 0 to 86400)
       --no-dicom             skip the DICOM Secondary Capture and SR (default: write them)
