@@ -11,6 +11,7 @@ packages=(
   orthanc curl            # a real PACS for the node's end-to-end tests, and its REST client
   python3                 # scripts/demo.sh's number table
   systemd                 # systemd-analyze verify for the unit file (tests)
+  groff-base man-db       # the man pages render without warnings; verify resolves Documentation=man: (tests)
 )
 missing=()
 for p in "${packages[@]}"; do

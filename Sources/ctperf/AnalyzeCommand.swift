@@ -8,7 +8,7 @@ enum AnalyzeCommand {
     usage: ctperf analyze --dicom_dir DIR --out_dir OUT [--roi_mask LESION_CORTEX.nii.gz]
                           [--contra_mask CONTRA_CORTEX.nii.gz] [--tmax-threshold S] [--rcbf-threshold F]
                           [--rho G_PER_ML] [--kh F] [--pvt-threshold S] [--acquisition N]
-                          [--min-time-points N] [--min-duration S] [--no-dicom] [--quiet]
+                          [--min-time-points N] [--min-duration S] [--no-dicom] [--quiet] [--help]
 
     Finds the CT perfusion acquisition in DIR, computes CBF, CBV, MTT, Tmax (and TTP, rCBF, rCBV),
     the core, penumbra and every stroke metric, and writes OUT (created complete, or not at all):
@@ -18,22 +18,23 @@ enum AnalyzeCommand {
       Capture summary page and CBF/CBV/MTT/Tmax colour maps, TID 1500 SR) for PACS.
     Options may be spelled with - or _ (--dicom-dir = --dicom_dir).
 
-      --dicom_dir DIR        input folder (searched recursively; non-DICOM files are skipped)
-      --out_dir OUT          results folder (replaced only after the new results are complete)
+      --dicom_dir DIR        input folder (searched recursively; non-DICOM files are skipped); required
+      --out_dir OUT          results folder (replaced only after the new results are complete); required
       --roi_mask M           lesion-side cortex ROI for the corrected CBV index (NIfTI; resampled by
-                             world coordinates when its grid differs; must overlap the slab)
-      --contra_mask M        contralateral cortex ROI (also the reference tissue)
-      --tmax-threshold S     hypoperfusion threshold, s (default 6)
-      --rcbf-threshold F     core threshold on rCBF, fraction (default 0.30)
-      --rho G_PER_ML         brain tissue density (default 1.04)
-      --kh F                 haematocrit correction kH (default 0.73)
-      --pvt-threshold S      venous Tmax for prolonged venous transit, s (default 10)
-      --acquisition N        analyse acquisition N as numbered by `ctperf inspect` (default: the most
-                             complete perfusion acquisition)
-      --min-time-points N    time points a perfusion acquisition needs (default 10)
-      --min-duration S       seconds its time points must span (default 30)
-      --no-dicom             skip the DICOM Secondary Capture and SR
-      --quiet                no progress on stderr
+                             world coordinates when its grid differs; must overlap the slab); default none
+      --contra_mask M        contralateral cortex ROI (also the reference tissue); default none
+      --tmax-threshold S     hypoperfusion threshold on Tmax, s (default 6; 1 to 30)
+      --rcbf-threshold F     core threshold on rCBF, fraction (default 0.30; 0.05 to 0.9)
+      --rho G_PER_ML         brain tissue density, g/mL (default 1.04; 0.5 to 2)
+      --kh F                 haematocrit correction kH = (1-Hct_large)/(1-Hct_small) (default 0.73; 0.1 to 1.5)
+      --pvt-threshold S      venous Tmax for prolonged venous transit, s (default 10; 1 to 60)
+      --acquisition N        analyse acquisition N as numbered by `ctperf inspect`, 1 to 10000 (default:
+                             the most complete perfusion acquisition)
+      --min-time-points N    time points a perfusion acquisition needs (default 10; 2 to 10000)
+      --min-duration S       seconds its time points must span (default 30; 0 to 86400)
+      --no-dicom             skip the DICOM Secondary Capture and SR (default: write them)
+      --quiet                no progress on stderr (default: progress stage by stage)
+      -h, --help             show this help
 
     exit codes: 0 success, 2 bad arguments, 3 no analysable perfusion acquisition (the message lists
     what was found), 4 input unreadable (folder or ROI mask), 5 analysis failed, 6 results not written

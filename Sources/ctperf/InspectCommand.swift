@@ -3,16 +3,18 @@ import Foundation
 
 enum InspectCommand {
     static let help = """
-    usage: ctperf inspect DIR [--json] [--min-time-points N] [--min-duration S]
+    usage: ctperf inspect DIR [--json] [--min-time-points N] [--min-duration S] [--help]
 
     Lists every acquisition found under DIR (recursively, any file names) and every file that
     was skipped, with the reason: study and series UIDs, modality and SOP class, matrix,
     slices, time points, first/last frame time and sampling intervals, whether it is a CT
     perfusion acquisition (and why not), whether it is complete (and what is missing).
 
-      --json               machine-readable output (schema ctperf.inspect/1, docs/inspect-json.md)
-      --min-time-points N  time points a perfusion acquisition needs (default 10)
-      --min-duration S     seconds the time points must span (default 30)
+      --json               machine-readable output (schema ctperf.inspect/1, docs/inspect-json.md);
+                           default: text
+      --min-time-points N  time points a perfusion acquisition needs (default 10; 2 to 10000)
+      --min-duration S     seconds the time points must span (default 30; 0 to 86400)
+      -h, --help           show this help
 
     exit codes: 0 the folder was read (whatever it held), 2 bad arguments, 4 DIR unreadable
     """

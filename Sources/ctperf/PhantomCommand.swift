@@ -7,25 +7,30 @@ enum PhantomCommand {
         """
         usage: ctperf phantom --out DIR [--case NAME] [--seed N] [--matrix 64|128|256|512] [--slices N]
                               [--frames N] [--interval S] [--layout LAYOUT] [--transfer-syntax TS]
-                              [--noise HU] [--study-of CASE] [--json]
+                              [--noise HU] [--study-of CASE] [--json] [--help]
 
         Writes a synthetic CT perfusion study (DIR/DICOM) and its ground truth (DIR/truth: NIfTI
         maps of true CBF, CBV, MTT, Tmax, the lesion masks, and truth.json).
 
-          --case NAME          (default stroke-left)
+          --out DIR            output folder (DIR/DICOM and DIR/truth are written); required
+          --case NAME          the study to write (default stroke-left):
         \(PhantomCase.allCases.map { "      \($0.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
-          --seed N             random seed (default 1); the same seed gives the same study
+          --seed N             random seed (default 1; 0 to 2147483647); the same seed gives the same study
           --matrix N           64, 128, 256 or 512 (default 256; 64/128 are for tests)
-          --slices N           slices of 5 mm (default 20)
-          --frames N           time points (default 30)
-          --interval S         sampling interval in seconds (default 2.0)
-          --layout L           siemens, ge, philips (one series), canon (one series per time point),
+          --slices N           slices of 5 mm (default 20; 1 to 64)
+          --frames N           time points (default 30; 2 to 200)
+          --interval S         sampling interval, s (default 2.0; 0.2 to 10)
+          --layout LAYOUT      siemens, ge, philips (one series), canon (one series per time point),
                                enhanced (one multi-frame Enhanced CT object); default siemens
-          --transfer-syntax T  explicit, implicit, jpeg-lossless (.70), jpeg-lossless-57, jpeg-ls, rle
-          --noise HU           Gaussian noise SD in HU (default 8)
+          --transfer-syntax TS explicit, implicit, jpeg-lossless (.70), jpeg-lossless-57, jpeg-ls, rle;
+                               default explicit (Explicit VR Little Endian)
+          --noise HU           Gaussian noise SD, HU (default 8; 0 to 200)
           --study-of CASE      put the series into the study (UID, patient) of CASE with the same seed,
-                               e.g. --case cta --study-of stroke-left for a mixed study
-          --json               print the written study's summary as JSON
+                               e.g. --case cta --study-of stroke-left for a mixed study; default: its own study
+          --json               print the written study's summary as JSON (default: text)
+          -h, --help           show this help
+
+        exit codes: 0 written, 2 bad arguments (or a case the layout cannot hold), 6 DIR could not be written
         """
     }
 

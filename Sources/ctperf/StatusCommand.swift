@@ -4,25 +4,33 @@ import Node
 /// `ctperf status` and `ctperf retry`: read (and for retry, change) the daemon's state directory.
 enum StatusCommand {
     static let help = """
-    usage: ctperf status [--state-dir DIR | --config FILE] [--json]
+    usage: ctperf status [--state-dir DIR | --config FILE] [--json] [--help]
 
     Shows what the ctperfd node holds: whether the daemon runs (and its live figures), the studies
     received, the jobs queued, running, done and failed (with the reason), and the results waiting to
     be sent to each destination (attempts, next retry, last error). Reads the state directory only.
 
       --state-dir DIR   the node's state directory (default: node.state_dir of the configuration)
-      --config FILE     the daemon's configuration (default /etc/ctperf/ctperfd.toml)
-      --json            machine-readable output (schema ctperf.status/1)
+      --config FILE     the daemon's configuration (default /etc/ctperf/ctperfd.toml; when that file
+                        does not exist, the built-in default state directory /var/lib/ctperf)
+      --json            machine-readable output (schema ctperf.status/1); default: text
+      -h, --help        show this help
 
     exit codes: 0 shown, 2 bad arguments, 4 state directory or configuration unreadable
     """
 
     static let retryHelp = """
-    usage: ctperf retry NAME [--state-dir DIR | --config FILE]
+    usage: ctperf retry NAME [--state-dir DIR | --config FILE] [--help]
 
     Re-queues a failed job (NAME = the job id shown by `ctperf status`) for analysis with its attempts
     reset, or a failed send (NAME = <job>_v<N>) for delivery to the destinations that refused it. The
-    running daemon picks it up within a second.
+    running daemon picks it up within a second. Run it as the daemon's user (sudo -u ctperf ctperf retry
+    NAME) so that the files it rewrites stay readable by the daemon.
+
+      --state-dir DIR   the node's state directory (default: node.state_dir of the configuration)
+      --config FILE     the daemon's configuration (default /etc/ctperf/ctperfd.toml; when that file
+                        does not exist, the built-in default state directory /var/lib/ctperf)
+      -h, --help        show this help
 
     exit codes: 0 re-queued, 2 bad arguments, 4 no such failed job or send
     """

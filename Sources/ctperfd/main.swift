@@ -15,17 +15,21 @@ Receives CT studies over DICOM (C-STORE), detects complete perfusion acquisition
 with `ctperf analyze` and sends Secondary Capture images and a Structured Report to every
 configured destination. Logs one line per event on stderr (journald under systemd).
 
-  --config FILE     configuration (default /etc/ctperf/ctperfd.toml; see ctperfd.toml(5) and
-                    config/ctperfd.toml)
-  --check-config    validate the configuration, print a summary and exit (0 valid, 78 invalid)
-  --version         print the version
+  -c, --config FILE  configuration (default /etc/ctperf/ctperfd.toml; see ctperfd.toml(5) and
+                     the commented example config/ctperfd.toml)
+  --check-config     validate the configuration (and open the TLS files it names), print a summary
+                     and exit (0 valid, 78 invalid); default: run the node
+  --version          print the version
+  -h, --help         show this help
 
-signals: SIGHUP reloads the configuration (an invalid file is rejected and the running one
-kept; node.port, node.state_dir, tls.port and the TLS listener's files need a restart); SIGTERM/SIGINT stop accepting, let
-associations in progress finish, and exit.
+signals: SIGHUP reloads the configuration (an invalid file is rejected and the running one kept;
+node.port, node.state_dir, tls.port and the TLS listener's files need a restart); SIGTERM/SIGINT
+stop accepting, let associations in progress finish, requeue a running analysis, and exit.
 
-exit codes: 0 stopped cleanly, 1 could not start (port, state directory), 2 bad arguments,
-78 invalid configuration
+exit codes: 0 stopped cleanly (or --check-config: valid), 1 could not start (port, state directory),
+2 bad arguments, 78 invalid configuration
+
+Manual: ctperfd(8), ctperfd.toml(5), ctperf(1).
 """
 
 func fail(_ code: Int32, _ message: String) -> Never {

@@ -9,10 +9,13 @@ import Testing
 /// The unit file is valid for systemd, and ctperfd speaks the notify protocol (READY, STATUS,
 /// WATCHDOG, RELOADING, STOPPING) and drains on SIGTERM.
 @Suite(.serialized) struct SystemdTests {
-    static var unitPath: String {
+    static var unitPath: String { repoPath("systemd/ctperfd.service") }
+
+    /// A path inside this repository (found from this file's location).
+    static func repoPath(_ relative: String) -> String {
         var parts = URL(fileURLWithPath: #filePath).pathComponents
         parts.removeLast(3)
-        return (parts + ["systemd", "ctperfd.service"]).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
+        return (parts + [relative]).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
     }
 
     @Test func systemdAnalyzeVerifyAcceptsTheUnit() throws {
@@ -22,7 +25,16 @@ import Testing
         let text = try String(contentsOfFile: Self.unitPath, encoding: .utf8)
         let unit = text.replacingOccurrences(of: "/usr/bin/ctperfd", with: Built.ctperfd)
         try unit.write(toFile: dir + "/ctperfd.service", atomically: true, encoding: .utf8)
-        let out = try ExternalTool.run("systemd-analyze", ["verify", dir + "/ctperfd.service"])
+        // verify also runs man(1) on every Documentation=man: page. Point MANPATH at a man tree
+        // made of the repository's pages only (nothing installed, no system page can stand in),
+        // so the unit is verified unchanged and its man: references must name pages in man/.
+        let manTree = dir + "/man"
+        for (page, section) in [("ctperfd.8", "man8"), ("ctperfd.toml.5", "man5"), ("ctperf.1", "man1")] {
+            try FileManager.default.createDirectory(atPath: manTree + "/" + section, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Self.repoPath("man/" + page), toPath: manTree + "/" + section + "/" + page)
+        }
+        #expect(text.contains("Documentation=man:ctperfd(8) man:ctperfd.toml(5)"), "unit lacks the man pages in Documentation=")
+        let out = try ExternalTool.run("env", ["MANPATH=" + manTree, "systemd-analyze", "verify", dir + "/ctperfd.service"])
         #expect(out.status == 0 && out.combined.isEmpty, "\(out.combined)")
         for line in ["Type=notify", "WatchdogSec=", "User=ctperf", "StateDirectory=ctperf", "ConfigurationDirectory=ctperf",
                      "ExecStartPre=/usr/bin/ctperfd --check-config", "ExecReload=/bin/kill -HUP $MAINPID",
