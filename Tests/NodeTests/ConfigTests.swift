@@ -187,7 +187,7 @@ import TestSupport
             min_time_points = 3
             [analysis]
             tmax_threshold_s = 30
-            rcbf_threshold = 0.99
+            rcbf_threshold = 0.9
             timeout_seconds = 10
             max_attempts = 10
             workers = 16

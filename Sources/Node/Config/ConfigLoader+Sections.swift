@@ -62,10 +62,10 @@ extension ConfigLoader {
                           + "at least quiet_seconds (\(describe(quiet, defaults.quietSeconds)))",
                           hint: "raise max_wait_seconds or lower quiet_seconds")
         }
-        if let v = try r.integer("min_time_points", default: defaults.minTimePoints, allowed: .atLeast(3)) {
+        if let v = try r.integer("min_time_points", default: defaults.minTimePoints, allowed: .from(3, to: 10000)) {
             detection.minTimePoints = v.value
         }
-        if let v = try r.number("min_duration_seconds", default: defaults.minDurationSeconds, allowed: .greaterThan(0)) {
+        if let v = try r.number("min_duration_seconds", default: defaults.minDurationSeconds, allowed: .greaterThan(0, atMost: 86400)) {
             detection.minDurationSeconds = v.value
         }
         return detection
@@ -75,10 +75,10 @@ extension ConfigLoader {
         let r = ConfigTableReader(document.table("analysis"), displayName: "[analysis]", path: path)
         var analysis = NodeConfiguration.Analysis()
         let defaults = analysis
-        if let v = try r.number("tmax_threshold_s", default: defaults.tmaxThresholdS, allowed: .greaterThan(0, atMost: 30)) {
+        if let v = try r.number("tmax_threshold_s", default: defaults.tmaxThresholdS, allowed: .from(1, to: 30)) {
             analysis.tmaxThresholdS = v.value
         }
-        if let v = try r.number("rcbf_threshold", default: defaults.rcbfThreshold, allowed: .strictlyBetween(0, 1)) {
+        if let v = try r.number("rcbf_threshold", default: defaults.rcbfThreshold, allowed: .from(0.05, to: 0.9)) {
             analysis.rcbfThreshold = v.value
         }
         if let v = try r.number("timeout_seconds", default: defaults.timeoutSeconds, allowed: .from(10, to: 86400)) {
