@@ -11,6 +11,8 @@ packages=(
   orthanc curl            # a real PACS for the node's end-to-end tests, and its REST client
   python3                 # scripts/demo.sh's number table
   systemd                 # systemd-analyze verify for the unit file (tests)
+  dpkg-dev binutils       # scripts/build-deb.sh: dpkg-shlibdeps (the package's Depends) and strip
+  adduser procps          # the package test: the .deb's own dependency (dpkg -i does not fetch it), pgrep
   groff-base man-db       # the man pages render without warnings; verify resolves Documentation=man: (tests)
 )
 missing=()
