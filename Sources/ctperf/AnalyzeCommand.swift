@@ -21,7 +21,8 @@ enum AnalyzeCommand {
       --dicom_dir DIR        input folder (searched recursively; non-DICOM files are skipped); required
       --out_dir OUT          results folder (replaced only after the new results are complete); required
       --roi_mask M           lesion-side cortex ROI for the corrected CBV index (NIfTI; resampled by
-                             world coordinates when its grid differs; must overlap the slab); default none
+                             world coordinates when its grid differs; must overlap the slab; needs
+                             --contra_mask); default none
       --contra_mask M        contralateral cortex ROI (also the reference tissue); default none
       --tmax-threshold S     hypoperfusion threshold on Tmax, s (default 6; 1 to 30)
       --rcbf-threshold F     core threshold on rCBF, fraction (default 0.30; 0.05 to 0.9)
@@ -54,6 +55,10 @@ enum AnalyzeCommand {
         var request = AnalyzeRequest(dicomDirectory: dicom, outputDirectory: out)
         request.roiMaskPath = args.value("roi-mask")
         request.contraMaskPath = args.value("contra-mask")
+        if request.roiMaskPath != nil, request.contraMaskPath == nil {
+            // The corrected CBV index compares the two regions; a lone lesion ROI would be ignored.
+            throw CLIError(.usage, "--roi_mask needs --contra_mask: the corrected CBV index compares the lesion-side cortex with the contralateral cortex")
+        }
         request.options.tmaxThresholdS = try args.double("tmax-threshold", default: 6, range: 1...30)
         request.options.rcbfThreshold = try args.double("rcbf-threshold", default: 0.30, range: 0.05...0.9)
         request.options.tissueDensityGPerML = try args.double("rho", default: 1.04, range: 0.5...2)

@@ -133,9 +133,19 @@ import Testing
         let far = Volume3D(grid: farGrid, fill: 1)
         try NIfTI.write(far, to: dir + "/far.nii.gz", dataType: .uint8)
         let r = try CLI.run(CLI.ctperf, ["analyze", "--dicom_dir", dir + "/DICOM", "--out_dir", dir + "/out",
-                                         "--roi_mask", dir + "/far.nii.gz"])
+                                         "--roi_mask", dir + "/far.nii.gz", "--contra_mask", dir + "/far.nii.gz"])
         #expect(r.status == 4)
         #expect(r.stderr.contains("--roi_mask") && r.stderr.contains("does not overlap"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
+    }
+
+    /// A lesion ROI without the contralateral one would be silently unused: refused instead.
+    @Test func roiMaskNeedsContraMask() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CLI.run(CLI.ctperf, ["analyze", "--dicom_dir", dir, "--out_dir", dir + "/out", "--roi_mask", dir + "/roi.nii.gz"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--roi_mask needs --contra_mask"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out"))
     }
 
