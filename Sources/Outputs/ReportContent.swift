@@ -85,7 +85,7 @@ struct ReportContent {
         add(m.prrPercent, find("PRR", "Penumbra ratio"), Self.percent, "penumbra / hypoperfusion x 100")
         add(m.hypoperfusionIntensityRatio, find("HIR", "Hypoperfusion intensity ratio"), Self.ratio, "V(Tmax > 10 s) / V(Tmax > 6 s)")
         add(m.compensationIndex, find("COMPIDX", "Compensation index"), Self.ratio, "V(Tmax > 4 s) / V(Tmax > 6 s)")
-        add(m.cbvIndexConventional, find("CBVINDEX", "CBV index"), Self.ratio, "mean CBV in Tmax > 6 s / reference")
+        add(m.cbvIndexConventional, find("CBVINDEX", "CBV index"), Self.ratio, "mean CBV in Tmax > \(t) s / reference")
         add(m.cbvIndexCorrected, find("CBVINDEXCTX", "Cortical CBV index"), Self.ratio, "cortical grey matter, lesion / mirrored")
         add(m.reference.cbfMLPer100gPerMin, Self.cbf, Self.flowUnit, "mean of the reference tissue")
         add(m.reference.cbvMLPer100g, Self.cbv, Self.volumeUnit, "mean of the reference tissue")
