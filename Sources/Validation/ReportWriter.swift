@@ -39,7 +39,7 @@ enum ReportWriter {
         if let low = r.gridNoise.first(where: { $0.noiseHU > 0 && $0.noiseHU < g.noiseHU }) {
             md += "\nParametric CBF at \(M.number(low.noiseHU, 0)) HU per curve:\n\n" + M.image("CBF estimated vs true at low noise", "grid_cbf_low_noise.png")
         }
-        md += M.image("CBF bias vs delay", "grid_cbf_bias_vs_delay.png") + "\n"
+        md += "\nCBF bias against delay by true MTT (at the same low noise when the sweep has it):\n\n" + M.image("CBF bias vs delay", "grid_cbf_bias_vs_delay.png") + "\n"
 
         md += "## Part B – lesion volumes, full pipeline\n\n"
         md += "Every lesion scenario (\(c.lesionScenarios.map(\.rawValue).joined(separator: ", "))) with noise seeds \(c.seeds.map(String.init).joined(separator: ", ")): \(r.lesionCases.count) studies of \(c.matrix) × \(c.matrix) × 20 slices, \(c.frames(intervalS: c.baseIntervalS)) frames every \(M.number(c.baseIntervalS, 1)) s, \(M.number(c.baseNoiseHU, 0)) HU noise, analysed by `PerfusionAnalysis.run` with default options exactly as `ctperf analyze` does (motion correction, mask, AIF/VOF search, adaptive smoothing, parametric fit, reference tissue, thresholds). Bland–Altman agreement with the truth's volumes (difference = estimated − true):\n\n"
