@@ -16,6 +16,8 @@ public enum ValidationReport {
     public static func generate(_ configuration: ValidationConfiguration, outputDirectory: String, command: String,
                                 log: (String) -> Void = { _ in }) throws -> Output {
         let start = Date()
+        // Before anything is written: regenerating tracked docs must not mark the commit dirty.
+        let commit = gitDescribe()
         let figuresDirectory = (outputDirectory as NSString).appendingPathComponent("validation")
         try FileManager.default.createDirectory(atPath: figuresDirectory, withIntermediateDirectories: true)
         let results = try Experiments.run(configuration, log: log)
@@ -26,7 +28,7 @@ public enum ValidationReport {
             paths.append(path)
         }
         let runtime = Date().timeIntervalSince(start)
-        let generated = generatedLine(runtimeS: runtime, at: Date())
+        let generated = generatedLine(runtimeS: runtime, at: Date(), commit: commit)
         let text = ReportWriter.document(results, provenance: .init(command: command, generatedLine: generated))
         let markdownPath = (outputDirectory as NSString).appendingPathComponent("VALIDATION.md")
         try Data(text.utf8).write(to: URL(fileURLWithPath: markdownPath), options: .atomic)
@@ -35,7 +37,7 @@ public enum ValidationReport {
     }
 
     /// The report's only run-dependent line: when, how long, which build and commit.
-    static func generatedLine(runtimeS: Double, at date: Date) -> String {
+    static func generatedLine(runtimeS: Double, at date: Date, commit: String?) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         #if DEBUG
@@ -44,8 +46,8 @@ public enum ValidationReport {
         let build = "release"
         #endif
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let commit = gitDescribe().map { ", commit `\($0)`" } ?? ""
-        return String(format: "Generated %@ in %.0f s (%@ build, %d cores%@).", f.string(from: date), runtimeS, build, cores, commit)
+        let described = commit.map { ", commit `\($0)`" } ?? ""
+        return String(format: "Generated %@ in %.0f s (%@ build, %d cores%@).", f.string(from: date), runtimeS, build, cores, described)
     }
 
     /// `git describe --always --dirty` of the working directory, nil when git is unavailable.
