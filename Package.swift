@@ -4,6 +4,7 @@
 //   analyse: Perfusion (pure numerics on Imaging value types)
 //   render and write: Render (cairo figures/pages), Outputs (NIfTI, JSON/CSV, the analyze job)
 //   Phantom (synthetic studies with truth), ctperf (CLI), ctperf-bench (benchmarks)
+//   Validation + ctperf-validate: docs/VALIDATION.md, the analysis measured against the phantom
 import PackageDescription
 
 let dcmtkLibraries = ["cmr", "dcmsr", "dcmnet", "dcmtls", "dcmjpls", "dcmjpeg", "ijg8", "ijg12", "ijg16",
@@ -51,6 +52,11 @@ let package = Package(
         // Executables: argument parsing and wiring only.
         .executableTarget(name: "ctperf", dependencies: ["Imaging", "DICOM", "Outputs", "Phantom", "Perfusion", "Node"]),
         .executableTarget(name: "ctperfd", dependencies: ["Node", "DICOM"]),
+        // The validation report (docs/VALIDATION.md): Kudo-style grid, lesion cases, sensitivity.
+        // Optimised like Perfusion/Phantom: it runs the analysis hundreds of times.
+        .target(name: "Validation", dependencies: ["Imaging", "Perfusion", "Phantom", "Render"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
+        .executableTarget(name: "ctperf-validate", dependencies: ["Validation"]),
         .executableTarget(name: "ctperf-bench", dependencies: ["Imaging", "DICOM", "FileSystem", "Outputs", "Phantom", "Perfusion"]),
 
         // Helpers shared by the test targets: external tools, temporary directories.
@@ -62,6 +68,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"]),
         .testTarget(name: "PerfusionTests", dependencies: ["Perfusion", "Phantom", "Imaging"],
                     swiftSettings: [.unsafeFlags(["-O"])]),
+        .testTarget(name: "ValidationTests", dependencies: ["Validation", "Perfusion", "Phantom", "Render"]),
         .testTarget(name: "NodeTests", dependencies: ["Node", "DICOM", "Phantom", "TestSupport"]),
         // C-STORE SCP/SCU against DCMTK's storescu/storescp/echoscu.
         .testTarget(name: "NetworkTests", dependencies: ["DICOM", "Phantom", "TestSupport"]),

@@ -3,7 +3,9 @@ import Foundation
 /// The time courses of one study, on a fine grid from the first frame (t = 0) to `horizonS`:
 /// arterial input, venous outflow, late collateral filling, and the AIF convolved with
 /// exp(-t/MTT) for every MTT the tissue classes use (one curve per MTT, not per voxel).
-struct BolusModel: Sendable {
+/// Public so the validation report (ctperf-validate) makes its tissue curves with the very same
+/// physics as the anatomical phantom.
+public struct BolusModel: Sendable {
     let aif: GammaVariateBolus
     let venousTransit: VenousTransit
     let aifCurve: FineCurve        // delta HU
@@ -17,7 +19,7 @@ struct BolusModel: Sendable {
     static let collateralDispersionS = 2.5
 
     /// Curves cover [0, horizonS] (capped at 400 s: every curve is ~0 long before that).
-    init(aif: GammaVariateBolus, venousTransit: VenousTransit, horizonS: Double, mttsS: Set<Double>) {
+    public init(aif: GammaVariateBolus, venousTransit: VenousTransit, horizonS: Double, mttsS: Set<Double>) {
         self.aif = aif
         self.venousTransit = venousTransit
         let step = Indicator.stepS
@@ -32,7 +34,7 @@ struct BolusModel: Sendable {
     }
 
     /// Tissue delta HU at time t: (rho/kH)(CBF/6000) (AIF ⊗ exp(-t/MTT))(t - delay).
-    func tissueDeltaHU(_ d: TissueDynamics, atS t: Double) -> Double {
+    public func tissueDeltaHU(_ d: TissueDynamics, atS t: Double) -> Double {
         guard let y = exponentialConvolutions[d.mttS] else {
             preconditionFailure("BolusModel built without MTT \(d.mttS) s")
         }

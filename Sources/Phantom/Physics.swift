@@ -111,10 +111,12 @@ enum Indicator {
 /// Venous transit: the venous outflow is VOF = AIF ⊗ h with h a gamma density of shape 4 and
 /// area 1, so the VOF keeps the AIF's area (indicator conservation) and the venous Tmax (the
 /// argmax of h) is its mode.
-struct VenousTransit: Sendable, Equatable {
+public struct VenousTransit: Sendable, Equatable {
     /// Mode of h = true venous Tmax relative to the AIF, s.
-    let modeS: Double
+    public let modeS: Double
     static let shape = 4.0
+
+    public init(modeS: Double) { self.modeS = modeS }
 
     var scaleS: Double { modeS / (Self.shape - 1) }
 

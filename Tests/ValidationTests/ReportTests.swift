@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import Validation
+
+/// The whole generator on the quick configuration (in-process), into a temporary directory.
+@Suite(.serialized) struct ReportTests {
+    static func temporaryDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("validation-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Table rows of a markdown document (lines starting with "|", header separators left out).
+    static func tableCells(_ markdown: String) -> [String] {
+        markdown.split(separator: "\n").filter { $0.hasPrefix("|") && !$0.hasPrefix("|---") }
+            .flatMap { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    @Test func quickRunWritesTheReportAndFiguresWithFiniteNumbers() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try ValidationReport.generate(.quick, outputDirectory: dir, command: "test")
+        let text = try String(contentsOfFile: (dir as NSString).appendingPathComponent("VALIDATION.md"), encoding: .utf8)
+        for heading in ["## Summary", "## Methods", "## Part A", "## Part B", "## Part C", "## Limits", "## Reference"] {
+            #expect(text.contains(heading), "missing \(heading)")
+        }
+        // Every figure is a PNG of 800 x 600 that the markdown links to.
+        #expect(out.figurePaths.count >= 10)
+        for path in out.figurePaths {
+            let name = (path as NSString).lastPathComponent
+            #expect(text.contains("(validation/\(name))"), "\(name) not linked")
+            let header = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(24)
+            #expect(Array(header.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "\(name) is not a PNG")
+            let width = header[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = header[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            #expect(width == 800 && height == 600, "\(name) is \(width)x\(height)")
+        }
+        // Numeric cells are finite; "–" marks a value that does not apply (e.g. Tmax bias %).
+        let cells = Self.tableCells(text)
+        #expect(cells.count > 100)
+        for cell in cells {
+            #expect(!["nan", "inf", "-inf", "n/a"].contains(cell.lowercased()), "non-finite table cell '\(cell)'")
+        }
+        let numbers = cells.compactMap { Double($0) }
+        #expect(numbers.count > 100 && numbers.allSatisfy(\.isFinite))
+    }
+
+    /// Seeded and deterministic: two quick runs give the same markdown except the "Generated" line.
+    @Test func quickRunsAreDeterministic() throws {
+        func run() throws -> String {
+            let dir = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            _ = try ValidationReport.generate(.quick, outputDirectory: dir, command: "test")
+            let text = try String(contentsOfFile: (dir as NSString).appendingPathComponent("VALIDATION.md"), encoding: .utf8)
+            return text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("Generated ") }.joined(separator: "\n")
+        }
+        let first = try run(), second = try run()
+        #expect(first == second)
+        #expect(first.count > 1000)
+    }
+}
