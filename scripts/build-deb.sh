@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --version) version="$2"; shift 2 ;;
     --worktree) from_worktree=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-deb: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -106,9 +106,12 @@ chmod 0644 "$doc/copyright" "$doc/changelog.Debian.gz"
 # Shared-library dependencies of the two binaries, as Debian computes them (libdcmtk17 ...).
 mkdir -p "$work/shlibs/debian"
 printf 'Source: ctperf\n\nPackage: ctperf\nArchitecture: any\n' > "$work/shlibs/debian/control"
-shlibs="$(cd "$work/shlibs" && dpkg-shlibdeps -O "$root/usr/bin/ctperf" "$root/usr/bin/ctperfd" 2>/dev/null |
-  sed -n 's/^shlibs:Depends=//p')"
-[ -n "$shlibs" ] || { echo "build-deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+if ! (cd "$work/shlibs" && dpkg-shlibdeps -O "$root/usr/bin/ctperf" "$root/usr/bin/ctperfd") \
+    > "$work/shlibs/out" 2> "$work/shlibs/err"; then
+  echo "build-deb: dpkg-shlibdeps failed:" >&2; cat "$work/shlibs/err" >&2; exit 1
+fi
+shlibs="$(sed -n 's/^shlibs:Depends=//p' "$work/shlibs/out")"
+[ -n "$shlibs" ] || { echo "build-deb: dpkg-shlibdeps found no dependencies" >&2; cat "$work/shlibs/err" >&2; exit 1; }
 case "$shlibs" in *libdcmtk17*) ;; *) echo "build-deb: expected libdcmtk17 among the dependencies, got: $shlibs" >&2; exit 1 ;; esac
 
 # Maintainer scripts and the control file.
