@@ -15,7 +15,7 @@ struct MetricsContext {
     let contralateralROI: [Bool]?
     let venous: VenousROIs
     let motionMaxMM: Double
-    /// Noise SD of the smoothed tissue curves, HU.
+    /// Robust noise SD of the smoothed tissue curves (`Quality.noiseSD`), HU.
     let noiseSD: Double
     let options: PerfusionOptions
 
@@ -72,6 +72,7 @@ struct MetricsContext {
             motionMaxDisplacementMM: motionMaxMM, motionCorrectedFrames: series.correctedFrames,
             frames: series.nt, baselineFrames: baseline.frames.count, bolusArrivalS: baseline.bolusArrivalS,
             aifPartialVolumeScale: vascular.partialVolumeScale, contrastToNoiseRatio: cnr,
+            smoothedNoiseSdHU: noiseSD,
             publishedCutoffs: StrokeMetrics.cutoffs(cbvIndex: corrected.index ?? conventional.0,
                                                     hir: ratio(c.over10, c.over6)),
             researchUseOnly: "Research use only. Not a medical device; not for diagnosis or treatment decisions.")

@@ -138,6 +138,10 @@ public struct PerfusionMetrics: Sendable, Codable, Equatable, ExplicitNullEncoda
     public var aifPartialVolumeScale: Double
     /// Peak enhancement of the brain's mean curve over its baseline noise (per voxel, smoothed).
     public var contrastToNoiseRatio: Double
+    /// Robust noise SD of the smoothed tissue curves the fit sees, HU (`Quality.noiseSD`: median
+    /// |y[n] - y[n-1]| / (0.6745 sqrt 2)); the denominator of `contrastToNoiseRatio`. Spelled "Sd"
+    /// so the key is `smoothed_noise_sd_hu` (a capital run "SDHU" would become one word, "sdhu").
+    public var smoothedNoiseSdHU: Double
 
     public var publishedCutoffs: [Cutoff]
     public var researchUseOnly: String

@@ -7,9 +7,11 @@ import Phantom
 public struct ValidationConfiguration: Sendable, Equatable {
     /// "full" or "quick"; printed in the report.
     public var name: String
-    /// Part A: the grid at the default noise and sampling.
+    /// Part A: the grid's tiles and sampling. Its `noiseHU` is replaced by the noise the
+    /// pipeline's fit sees, measured on the base study (`Experiments.run`).
     public var grid: GridDesign
-    /// Part C on the grid: tissue noise SDs, HU.
+    /// Part C on the grid: tissue noise SDs, HU (Part A's measured noise and `baseNoiseHU`, the
+    /// unsmoothed stress case, are added when missing).
     public var gridNoiseSweepHU: [Double]
     /// Part B: lesion scenarios x seeds, and the healthy scenario's seeds (false positives).
     public var lesionScenarios: [PerfusionScenario]

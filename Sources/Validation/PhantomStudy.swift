@@ -30,6 +30,10 @@ public struct PhantomStudyResult: Sendable {
     public let truth: PhantomTruthMetrics
     public let estimated: PerfusionMetrics
     public let greyMatter: GreyMatterErrors
+
+    /// Robust noise SD of the smoothed tissue curves the run's fit saw, HU (metrics.json
+    /// `smoothed_noise_sd_hu`, `Quality.noiseSD` after `AdaptiveSmoothing`).
+    public var smoothedNoiseSDHU: Double { estimated.smoothedNoiseSdHU }
 }
 
 /// Renders a phantom study the way PerfusionTests' PhantomRuns does (every frame into one

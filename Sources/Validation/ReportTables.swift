@@ -41,16 +41,22 @@ enum ReportTables {
                         "bcSVD CBF bias %", "bcSVD CBV bias %", "bcSVD Tmax bias (s)"], rows)
     }
 
-    /// Part C on the grid.
+    /// A grid noise SD, HU, as the sweep prints it: "%g" (0, 0.7, 2, 8).
+    static func noiseLabel(_ noiseHU: Double) -> String { String(format: "%g", noiseHU) }
+
+    /// Part C on the grid; Part A's measured noise and the unsmoothed stress case are marked.
     static func gridNoise(_ r: ValidationResults) -> String {
         let rows = r.gridNoise.map { n -> [String] in
             let cbf = ParameterSummary(.cbf, tiles: n.tiles), mtt = ParameterSummary(.mtt, tiles: n.tiles)
             let tmax = ParameterSummary(.tmax, tiles: n.tiles)
-            return [M.number(n.noiseHU, 0), M.number(cbf.agreement.pearsonR, 3), M.signed(cbf.agreement.meanBiasPercent),
+            var role: [String] = []
+            if n.noiseHU == r.grid.noiseHU { role.append("measured fit noise, Part A") }
+            if n.noiseHU == r.configuration.baseNoiseHU { role.append("per voxel, unsmoothed: stress") }
+            return [noiseLabel(n.noiseHU), role.joined(separator: "; "), M.number(cbf.agreement.pearsonR, 3), M.signed(cbf.agreement.meanBiasPercent),
                     M.number(cbf.meanWithinTileCVPercent), M.signed(mtt.agreement.meanBiasPercent),
                     M.number(mtt.meanWithinTileCVPercent), M.signed(tmax.agreement.meanBias, 2), M.number(tmax.meanWithinTileSD, 2)]
         }
-        return M.table(["noise SD (HU)", "CBF r", "CBF bias %", "CBF within-tile CV %", "MTT bias %", "MTT within-tile CV %",
+        return M.table(["noise SD (HU)", "case", "CBF r", "CBF bias %", "CBF within-tile CV %", "MTT bias %", "MTT within-tile CV %",
                         "Tmax bias (s)", "Tmax within-tile SD (s)"], rows)
     }
 

@@ -17,15 +17,16 @@ enum ValidationFigures {
 
     static func all(_ r: ValidationResults) throws -> [(name: String, image: RGBImage)] {
         var out: [(String, RGBImage)] = []
+        let delays = r.grid.delaysS, noise = String(format: "%g HU", r.grid.noiseHU)
         for p in PerfusionParameter.allCases {
-            out.append(("grid_\(p.rawValue.lowercased()).png", try gridScatter(r.gridParametric, p, method: "parametric", delays: r.configuration.grid.delaysS)))
+            out.append(("grid_\(p.rawValue.lowercased()).png", try gridScatter(r.gridParametric, p, method: "parametric, \(noise)", delays: delays)))
         }
         for p in [PerfusionParameter.cbf, .tmax] {
-            out.append(("grid_svd_\(p.rawValue.lowercased()).png", try gridScatter(r.gridSVD, p, method: "block-circulant SVD", delays: r.configuration.grid.delaysS)))
+            out.append(("grid_svd_\(p.rawValue.lowercased()).png", try gridScatter(r.gridSVD, p, method: "bcSVD, \(noise)", delays: delays)))
         }
-        if let low = r.gridNoise.first(where: { $0.noiseHU > 0 && $0.noiseHU < r.configuration.grid.noiseHU }) {
-            out.append(("grid_cbf_low_noise.png", try gridScatter(low.tiles, .cbf, method: String(format: "parametric at %g HU", low.noiseHU),
-                                                                 delays: r.configuration.grid.delaysS)))
+        if let stress = r.gridUnsmoothed {
+            out.append((stressFileName(r), try gridScatter(stress.tiles, .cbf, method: String(format: "parametric, %g HU unsmoothed", stress.noiseHU),
+                                                           delays: delays)))
         }
         out.append(("grid_cbf_bias_vs_delay.png", try cbfBiasVsDelay(r)))
         out.append(("grid_noise.png", try gridNoise(r)))
@@ -34,10 +35,15 @@ enum ValidationFigures {
             out.append(("lesions_\(fileStem(v))_scatter.png", try lesionScatter(r.lesionCases, v)))
         }
         out.append(("sensitivity_noise.png", try sensitivity(r.noiseRuns, x: { $0.noiseHU }, xLabel: "noise SD per voxel (HU)",
-                                                             title: "\(r.configuration.sensitivityScenario.rawValue): error vs noise (2 s sampling)")))
+                                                             title: String(format: "%@: error vs noise (%g s sampling)", r.configuration.sensitivityScenario.rawValue, r.configuration.baseIntervalS))))
         out.append(("sensitivity_interval.png", try sensitivity(r.intervalRuns, x: { $0.intervalS }, xLabel: "sampling interval (s)",
-                                                                title: "\(r.configuration.sensitivityScenario.rawValue): error vs sampling interval (8 HU)")))
+                                                                title: String(format: "%@: error vs sampling interval (%g HU)", r.configuration.sensitivityScenario.rawValue, r.configuration.baseNoiseHU))))
         return out
+    }
+
+    /// The stress-case figure: parametric CBF at the unsmoothed per-voxel noise, e.g. "grid_cbf_unsmoothed_8hu.png".
+    static func stressFileName(_ r: ValidationResults) -> String {
+        String(format: "grid_cbf_unsmoothed_%ghu.png", r.configuration.baseNoiseHU)
     }
 
     static func fileStem(_ v: LesionVolume) -> String {
@@ -63,11 +69,9 @@ enum ValidationFigures {
     }
 
     /// CBF bias (%) of the tile means vs delay, one colour per true MTT (averaged over CBF), at
-    /// the lowest non-zero sweep noise when there is one (at 8 HU per-curve noise hides the trend).
+    /// Part A's noise (the fit's measured noise).
     static func cbfBiasVsDelay(_ r: ValidationResults) throws -> RGBImage {
-        let g = r.configuration.grid
-        let low = r.gridNoise.first(where: { $0.noiseHU > 0 && $0.noiseHU < g.noiseHU })
-        let tiles = low?.tiles ?? r.gridParametric, noise = low?.noiseHU ?? g.noiseHU
+        let g = r.grid, tiles = r.gridParametric, noise = g.noiseHU
         var series: [ScatterSeries] = []
         for (n, mtt) in g.mttsS.enumerated() {
             let ys = g.delaysS.map { delay in
@@ -93,7 +97,7 @@ enum ValidationFigures {
             ScatterSeries(label: "MTT within-tile CV (%)", xs: xs, ys: mtt.map(\.meanWithinTileCVPercent), colour: colour(4)),
         ]
         return try ScatterFigure.draw(series, lines: [.horizontal("0", y: 0, colour: biasColour, dashed: true)],
-                                      title: "Grid, parametric: bias and precision vs noise (one curve, no smoothing)",
+                                      title: String(format: "Grid, parametric: bias and precision vs noise (Part A at %g HU)", r.grid.noiseHU),
                                       xLabel: "noise SD per curve (HU)", yLabel: "%", square: false)
     }
 

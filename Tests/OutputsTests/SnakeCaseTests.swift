@@ -14,6 +14,7 @@ import Testing
         ("tmaxP90S", "tmax_p90_s"),
         ("cbfMLPer100gPerMin", "cbf_ml_per100g_per_min"),
         ("frameTimesS", "frame_times_s"),
+        ("smoothedNoiseSdHU", "smoothed_noise_sd_hu"),
     ])
     func converts(_ camel: String, _ snake: String) {
         #expect(FlatCSV.snakeCase(camel) == snake)

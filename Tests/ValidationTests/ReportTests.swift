@@ -42,6 +42,17 @@ import Testing
         }
         let numbers = cells.compactMap { Double($0) }
         #expect(numbers.count > 100 && numbers.allSatisfy(\.isFinite))
+
+        // Part A runs at the noise the pipeline's fit saw on the base study (smoothed, so below
+        // the per-voxel noise), and the sweep keeps the unsmoothed per-voxel noise as a stress case.
+        let r = out.results, c = r.configuration, base = r.fitNoise.study
+        #expect(base.scenario == c.sensitivityScenario && base.seed == 1)
+        #expect(base.noiseHU == c.baseNoiseHU && base.intervalS == c.baseIntervalS)
+        #expect(r.grid.noiseHU == (base.smoothedNoiseSDHU * 10).rounded() / 10)
+        #expect(r.grid.noiseHU > 0 && r.grid.noiseHU < c.baseNoiseHU, "grid noise \(r.grid.noiseHU) HU")
+        #expect(r.gridNoise.contains { $0.noiseHU == r.grid.noiseHU && $0.tiles == r.gridParametric })
+        #expect(r.gridUnsmoothed?.noiseHU == c.baseNoiseHU)
+        #expect(text.contains("`smoothed_noise_sd_hu`"))
     }
 
     /// Seeded and deterministic: two quick runs give the same markdown except the "Generated" line.
