@@ -64,6 +64,9 @@ public enum Experiments {
         let fitNoise = FitNoiseMeasurement(study: base, gridNoiseHU: FitNoiseMeasurement.rounded(base.smoothedNoiseSDHU))
         var grid = c.grid
         grid.noiseHU = fitNoise.gridNoiseHU
+        // The AIF is not smoothed in the pipeline: it keeps the noise of 8 averaged raw voxels,
+        // in Part A and in the whole tissue-noise sweep.
+        grid.aifNoiseHU = c.baseNoiseHU / 8.0.squareRoot()
         log(String(format: "fit noise: smoothed_noise_sd_hu %.3f HU -> grid noise %.1f HU", base.smoothedNoiseSDHU, grid.noiseHU))
 
         log("grid: \(grid.truths.count) tiles x \(grid.voxelsPerTile) curves, parametric and bcsvd")

@@ -19,13 +19,17 @@ public struct GridDesign: Sendable, Equatable {
     public var intervalS: Double
     /// SD of the Gaussian noise added to every tissue sample, HU.
     public var noiseHU: Double
+    /// SD of the Gaussian noise added to every AIF sample, HU. The pipeline's AIF is the mean of
+    /// up to 8 unsmoothed arterial voxels (`ArterialInput.averagedAIF`): the per-voxel noise / √8.
+    public var aifNoiseHU: Double
     public var seed: UInt64
 
+    /// `aifNoiseHU` defaults to `noiseHU` / √8 (an AIF averaged from 8 voxels of that noise).
     public init(cbfsMLPer100gPerMin: [Double], mttsS: [Double], delaysS: [Double], voxelsPerTile: Int,
-                frames: Int = 30, intervalS: Double = 2, noiseHU: Double = 8, seed: UInt64 = 1) {
+                frames: Int = 30, intervalS: Double = 2, noiseHU: Double = 8, aifNoiseHU: Double? = nil, seed: UInt64 = 1) {
         self.cbfsMLPer100gPerMin = cbfsMLPer100gPerMin; self.mttsS = mttsS; self.delaysS = delaysS
         self.voxelsPerTile = voxelsPerTile; self.frames = frames; self.intervalS = intervalS
-        self.noiseHU = noiseHU; self.seed = seed
+        self.noiseHU = noiseHU; self.aifNoiseHU = aifNoiseHU ?? noiseHU / 8.0.squareRoot(); self.seed = seed
     }
 
     /// s from the first frame.
@@ -38,9 +42,6 @@ public struct GridDesign: Sendable, Equatable {
         }
     }
 
-    /// The measured AIF is the mean of up to 8 arterial voxels (`ArterialInput.averagedAIF`), so
-    /// its noise SD is the voxel noise / sqrt(8), HU.
-    public var aifNoiseHU: Double { noiseHU / 8.0.squareRoot() }
 }
 
 /// One tile's truth and the mean and within-tile SD of each estimate over its curves.

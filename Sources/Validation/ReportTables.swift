@@ -56,7 +56,7 @@ enum ReportTables {
                     M.number(cbf.meanWithinTileCVPercent), M.signed(mtt.agreement.meanBiasPercent),
                     M.number(mtt.meanWithinTileCVPercent), M.signed(tmax.agreement.meanBias, 2), M.number(tmax.meanWithinTileSD, 2)]
         }
-        return M.table(["noise SD (HU)", "case", "CBF r", "CBF bias %", "CBF within-tile CV %", "MTT bias %", "MTT within-tile CV %",
+        return M.table(["tissue noise SD (HU)", "case", "CBF r", "CBF bias %", "CBF within-tile CV %", "MTT bias %", "MTT within-tile CV %",
                         "Tmax bias (s)", "Tmax within-tile SD (s)"], rows)
     }
 
