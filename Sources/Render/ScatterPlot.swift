@@ -101,8 +101,8 @@ struct ScatterLayout: Sendable {
 /// Scatter figures for the validation report: estimated vs true with the identity line, and
 /// Bland–Altman plots (mean on x, difference on y, bias and limits of agreement). White
 /// background, grid, axes with ticks and unit labels, points (filled circles) with optional
-/// error bars, reference lines and a legend in the top-left corner (entries with an empty label
-/// are left out).
+/// error bars, reference lines and a legend in the plot corner that hides the fewest points
+/// (entries with an empty label are left out).
 public enum ScatterFigure {
     static let pointRadius = 4.5
 
@@ -152,12 +152,14 @@ public enum ScatterFigure {
         try c.verticalText(yLabel, cx: 12 + am.lineHeight / 2, cy: plot.midY, CurvePlot.axisFont, ink)
         let titleFont = try c.fitted(title, maxWidth: Double(width - 24), CurvePlot.titleFont, minSize: 14)
         try c.text(title, x: Double(width) / 2, top: 16, titleFont, ink, align: .centre)
-        try drawLegend(series: series, lines: lines, on: c, plot: plot)
+        try drawLegend(series: series, lines: lines, on: c, layout: layout)
         return try c.rgbImage()
     }
 
-    /// Legend box in the plot's top-left corner: a dot per series, a line sample per line.
-    private static func drawLegend(series: [ScatterSeries], lines: [ScatterLine], on c: Canvas, plot: PixelRect) throws {
+    /// Legend box in the plot corner covering the fewest points (top-left on a tie): a dot per
+    /// series, a line sample per line.
+    private static func drawLegend(series: [ScatterSeries], lines: [ScatterLine], on c: Canvas, layout: ScatterLayout) throws {
+        let plot = layout.plot
         let font = Font(size: 14)
         // Entries with an empty label (e.g. the second limit of agreement) are not listed.
         let entries = (series.map { ($0.label, $0.colour, false, false) } + lines.map { ($0.label, $0.colour, true, $0.dashed) })
@@ -169,7 +171,21 @@ public enum ScatterFigure {
         for e in entries { textW = max(textW, try c.textWidth(e.0, font)) }
         let boxW = Int(min(Double(plot.width) - 20, sample + 18 + textW + 12))
         let boxH = Int(Double(entries.count) * m.lineHeight * 1.15 + 10)
-        let box = PixelRect(x: plot.x + 10, y: plot.y + 10, width: boxW, height: boxH)
+        let points = series.flatMap { s in
+            zip(s.xs, s.ys).filter { $0.0.isFinite && $0.1.isFinite }.map { layout.point(x: $0.0, y: $0.1) }
+        }
+        let left = plot.x + 10, right = plot.maxX - 10 - boxW, top = plot.y + 10, bottom = plot.maxY - 10 - boxH
+        let corners = [(left, top), (right, top), (left, bottom), (right, bottom)].map {
+            PixelRect(x: $0.0, y: $0.1, width: boxW, height: boxH)
+        }
+        func covered(_ r: PixelRect) -> Int {
+            let margin = pointRadius + 2
+            return points.filter {
+                $0.x >= Double(r.x) - margin && $0.x <= Double(r.maxX) + margin
+                    && $0.y >= Double(r.y) - margin && $0.y <= Double(r.maxY) + margin
+            }.count
+        }
+        let box = corners.min { covered($0) < covered($1) } ?? corners[0]
         try c.fill(box, .white, alpha: 0.9)
         try c.strokeRect(box, RGBColour(0.6, 0.6, 0.6))
         for (n, e) in entries.enumerated() {

@@ -42,4 +42,18 @@ struct ScatterPlotTests {
                                    title: "t", xLabel: "x", yLabel: "y", square: false)
         }
     }
+
+    /// The legend goes to the corner with the fewest points: points crowded top-left stay visible.
+    @Test func legendAvoidsThePoints() throws {
+        let red = RGBColour(0.84, 0.15, 0.16)
+        let xs: [Double] = [1, 1.5, 2, 2.5, 3, 100], ys: [Double] = [98, 97, 96, 95, 94, 0]
+        let series = [ScatterSeries(label: "a long legend entry that takes room", xs: xs, ys: ys, colour: red)]
+        let lines = [ScatterLine.horizontal("bias", y: 50, colour: .black)]
+        let img = try ScatterFigure.draw(series, lines: lines, title: "t", xLabel: "x", yLabel: "y", square: false)
+        let layout = try ScatterLayout(series: series, lines: lines, square: false, width: 800, height: 600)
+        for (x, y) in zip(xs, ys).dropLast() {  // the crowd (the last point sits on the frame)
+            let p = layout.point(x: x, y: y)
+            #expect(Pixels.equals(img.pixel(Int(p.x), Int(p.y)), red, tolerance: 2), "point (\(x), \(y)) hidden")
+        }
+    }
 }
