@@ -36,6 +36,12 @@ public enum ValidationReport {
         return Output(markdownPath: markdownPath, figurePaths: paths, runtimeS: runtime, results: results)
     }
 
+    /// How the report says it was made (its regeneration command).
+    public static func command(for configuration: ValidationConfiguration) -> String {
+        let quick = configuration == .quick ? " --quick" : ""
+        return "scripts/validation.sh\(quick)   # = swift run -c release ctperf-validate --out docs\(quick)"
+    }
+
     /// The report's only run-dependent line: when, how long, which build and commit.
     static func generatedLine(runtimeS: Double, at date: Date, commit: String?) -> String {
         let f = ISO8601DateFormatter()

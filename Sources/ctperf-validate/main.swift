@@ -19,8 +19,7 @@ while !arguments.isEmpty {
     default: FileHandle.standardError.write(Data(("unknown argument '\(a)'\n" + usage).utf8)); exit(2)
     }
 }
-let command = "scripts/validation.sh" + (configuration == .quick ? " --quick" : "")
-    + "   # = swift run -c release ctperf-validate --out docs" + (configuration == .quick ? " --quick" : "")
+let command = ValidationReport.command(for: configuration)
 do {
     let out = try ValidationReport.generate(configuration, outputDirectory: outputDirectory, command: command) {
         FileHandle.standardError.write(Data(("ctperf-validate: " + $0 + "\n").utf8))

@@ -69,4 +69,23 @@ import Testing
         #expect(first == second)
         #expect(first.count > 1000)
     }
+
+    /// The committed docs/VALIDATION.md is what the command produces today: a change to the
+    /// numerics, the phantom or the report that is not regenerated fails here (every line but the
+    /// "Generated" one must match; the figures are not compared byte for byte, cairo may differ).
+    @Test(.timeLimit(.minutes(15))) func committedReportIsReproduced() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let committed = try String(contentsOfFile: repo + "/docs/VALIDATION.md", encoding: .utf8)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try ValidationReport.generate(.full, outputDirectory: dir, command: ValidationReport.command(for: .full))
+        let fresh = try String(contentsOfFile: dir + "/VALIDATION.md", encoding: .utf8)
+        func comparable(_ text: String) -> [Substring] {
+            text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("Generated ") }
+        }
+        let a = comparable(committed), b = comparable(fresh)
+        let firstDifference = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(a == b, "docs/VALIDATION.md is stale — run scripts/validation.sh; first difference at line \(firstDifference.map { "\($0.offset + 1): committed '\($0.element.0)' vs now '\($0.element.1)'" } ?? "(length \(a.count) vs \(b.count))")")
+    }
 }
