@@ -55,10 +55,13 @@ upstream="$(sed -n 's/.*static let string = "\([^"]*\)".*/\1/p' "$src/Sources/Ou
 arch="$(dpkg --print-architecture)"
 
 echo "build-deb: ctperf $version ($arch) from $revision: release build (a few minutes on 2 cores)"
+# Debian's hardening for daemons: full RELRO (-z relro -z now) and _FORTIFY_SOURCE in the C/C++ shims.
+hardening=(-Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now -Xcc -D_FORTIFY_SOURCE=2 -Xcxx -D_FORTIFY_SOURCE=2)
 for product in ctperf ctperfd; do
-  swift build --package-path "$src" --scratch-path "$scratch" -c release --static-swift-stdlib --product "$product"
+  swift build --package-path "$src" --scratch-path "$scratch" -c release --static-swift-stdlib "${hardening[@]}" \
+    --product "$product"
 done
-bin="$(swift build --package-path "$src" --scratch-path "$scratch" -c release --show-bin-path)"
+bin="$(swift build --package-path "$src" --scratch-path "$scratch" -c release "${hardening[@]}" --show-bin-path)"
 
 # The file tree, as installed.
 root="$work/root"
@@ -67,7 +70,7 @@ install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/etc/ctperf" "$root/lib/
   "$root/usr/share/man/man1" "$root/usr/share/man/man5" "$root/usr/share/man/man8"
 for product in ctperf ctperfd; do
   install -m 0755 "$bin/$product" "$root/usr/bin/$product"
-  strip --strip-all "$root/usr/bin/$product"
+  strip --strip-all --remove-section=.comment "$root/usr/bin/$product"
 done
 install -m 0644 "$src/config/ctperfd.toml" "$root/etc/ctperf/ctperfd.toml"
 install -m 0644 "$src/systemd/ctperfd.service" "$root/lib/systemd/system/ctperfd.service"
@@ -113,6 +116,9 @@ fi
 shlibs="$(sed -n 's/^shlibs:Depends=//p' "$work/shlibs/out")"
 [ -n "$shlibs" ] || { echo "build-deb: dpkg-shlibdeps found no dependencies" >&2; cat "$work/shlibs/err" >&2; exit 1; }
 case "$shlibs" in *libdcmtk17*) ;; *) echo "build-deb: expected libdcmtk17 among the dependencies, got: $shlibs" >&2; exit 1 ;; esac
+
+install -d -m 0755 "$root/usr/share/lintian/overrides"
+install -m 0644 "$src/packaging/lintian-overrides" "$root/usr/share/lintian/overrides/ctperf"
 
 # Maintainer scripts and the control file.
 install -m 0755 "$src/packaging/postinst" "$src/packaging/prerm" "$src/packaging/postrm" "$root/DEBIAN/"

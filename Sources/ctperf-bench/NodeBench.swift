@@ -124,20 +124,27 @@ enum NodeBench {
 
     static func timedSend(_ files: [String], ae: String, port: Int) throws -> Double {
         let start = Date()
-        let p = try spawn("storescu", ["-aec", ae, "127.0.0.1", "\(port)"] + files, log: "/dev/null")
+        let p = try spawn("storescu", ["-aec", ae, "127.0.0.1", "\(port)"] + files, log: nil)
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "storescu to \(ae) failed"]) }
         return Date().timeIntervalSince(start)
     }
 
-    static func spawn(_ program: String, _ args: [String], log: String) throws -> Process {
+    /// `log` nil discards the output. (Never pass "/dev/null" as a log path: createFile writes
+    /// atomically, by rename, and as root that replaced the device with a regular file.)
+    static func spawn(_ program: String, _ args: [String], log: String?) throws -> Process {
         let p = Process()
         if program.hasPrefix("/") { p.executableURL = URL(fileURLWithPath: program) } else {
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         }
         p.arguments = program.hasPrefix("/") ? args : [program] + args
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let h = FileHandle(forWritingAtPath: log)
+        let h: FileHandle?
+        if let log {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            h = FileHandle(forWritingAtPath: log)
+        } else {
+            h = FileHandle.nullDevice
+        }
         p.standardOutput = h
         p.standardError = h
         try p.run()
