@@ -39,7 +39,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap systemd-container >/dev/null
+if ! command -v debootstrap >/dev/null || ! command -v systemd-nspawn >/dev/null; then
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap systemd-container >/dev/null
+fi
 if [ -z "$deb" ]; then
   "$repo/scripts/build-deb.sh" --out "$work/dist"
   deb="$(ls "$work"/dist/*.deb)"
