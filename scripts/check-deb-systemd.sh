@@ -11,7 +11,8 @@
 #   --deb FILE   the package (default: build one with scripts/build-deb.sh)
 #   --root DIR   where the Debian root goes (default /var/tmp/ctperf-nspawn; reused if present)
 # Needs root, network access to deb.debian.org, and installs debootstrap and systemd-container.
-# About 5 minutes the first time (debootstrap), 1 minute after. Prints PASS or FAIL per check.
+# About a minute with the download of the Debian root (debootstrap), 20 s when it is reused.
+# Prints PASS or FAIL per check.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 deb=""
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --deb) deb="$2"; shift 2 ;;
     --root) root="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "check-deb-systemd: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
