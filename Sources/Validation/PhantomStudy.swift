@@ -82,23 +82,16 @@ public enum PhantomStudy {
     }
 }
 
-/// The lesion volumes compared in the report, mL (and the mismatch ratio).
+/// The lesion volumes compared in the report, mL.
 public enum LesionVolume: String, Sendable, CaseIterable {
     case core = "core", hypoperfusion = "Tmax > 6 s", penumbra = "penumbra"
     case tmaxOver4s = "Tmax > 4 s", tmaxOver8s = "Tmax > 8 s", tmaxOver10s = "Tmax > 10 s"
 
-    public func truth(_ m: PhantomTruthMetrics) -> Double {
-        switch self {
-        case .core: m.coreVolumeML
-        case .hypoperfusion: m.hypoperfusionVolumeML
-        case .penumbra: m.penumbraVolumeML
-        case .tmaxOver4s: m.tmaxOver4sVolumeML
-        case .tmaxOver8s: m.tmaxOver8sVolumeML
-        case .tmaxOver10s: m.tmaxOver10sVolumeML
-        }
-    }
+    public func truth(_ m: PhantomTruthMetrics) -> Double { value(m) }
+    public func estimate(_ m: PerfusionMetrics) -> Double { value(m) }
 
-    public func estimate(_ m: PerfusionMetrics) -> Double {
+    /// The truth and the analysis name their volumes alike, so one switch reads both.
+    func value(_ m: some LesionVolumeFields) -> Double {
         switch self {
         case .core: m.coreVolumeML
         case .hypoperfusion: m.hypoperfusionVolumeML
@@ -109,3 +102,16 @@ public enum LesionVolume: String, Sendable, CaseIterable {
         }
     }
 }
+
+/// The lesion volumes (mL) that the phantom's truth and the analysis' metrics both carry.
+protocol LesionVolumeFields {
+    var coreVolumeML: Double { get }
+    var hypoperfusionVolumeML: Double { get }
+    var penumbraVolumeML: Double { get }
+    var tmaxOver4sVolumeML: Double { get }
+    var tmaxOver8sVolumeML: Double { get }
+    var tmaxOver10sVolumeML: Double { get }
+}
+
+extension PhantomTruthMetrics: LesionVolumeFields {}
+extension PerfusionMetrics: LesionVolumeFields {}
